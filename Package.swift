@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "eacp",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "EACPProtocol", targets: ["EACPProtocol"]),
+        .library(name: "EACPTransport", targets: ["EACPTransport"]),
+        .executable(name: "eacp-protogen", targets: ["eacp-protogen"]),
+    ],
+    targets: [
+        // Message types generated from spec/eacp.proto, the wire codec, versions, limits and the
+        // protocol's state machines. No I/O.
+        .target(name: "EACPProtocol", path: "Sources/Protocol"),
+
+        // Reads spec/eacp.proto and writes the Swift message types into Sources/Protocol/Generated.
+        .target(name: "ProtoGen", path: "Sources/ProtoGen"),
+        .executableTarget(name: "eacp-protogen", dependencies: ["ProtoGen"], path: "Sources/eacp-protogen"),
+
+        // OpenSSL 3 calls that Swift cannot import directly (macros, pointer-type fixes).
+        .target(
+            name: "CEACPOpenSSL",
+            path: "Sources/CEACPOpenSSL",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+
+        // TLS 1.2 sessions, the epoll event loop, HTTP/1.1, WebSocket and the CONNECT proxy client.
+        .target(name: "EACPTransport", dependencies: ["CEACPOpenSSL"], path: "Sources/Transport"),
+
+        .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol"], path: "Tests/ProtocolTests"),
+        .testTarget(name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests"),
+        .testTarget(name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests"),
+    ]
+)

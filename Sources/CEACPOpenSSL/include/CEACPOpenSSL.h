@@ -1,0 +1,5 @@
+#ifndef CEACP_OPENSSL_H
+#define CEACP_OPENSSL_H
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#endif
