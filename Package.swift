@@ -25,8 +25,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
 
+        // epoll, eventfd and accept4, which Swift's Glibc module does not export.
+        .target(name: "CEACPLinux", path: "Sources/CEACPLinux"),
+
         // TLS 1.2 sessions, the epoll event loop, HTTP/1.1, WebSocket and the CONNECT proxy client.
-        .target(name: "EACPTransport", dependencies: ["CEACPOpenSSL"], path: "Sources/Transport"),
+        .target(name: "EACPTransport", dependencies: ["CEACPOpenSSL", "CEACPLinux"], path: "Sources/Transport"),
 
         .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol"], path: "Tests/ProtocolTests"),
         .testTarget(name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests"),
