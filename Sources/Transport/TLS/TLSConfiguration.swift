@@ -1,0 +1,74 @@
+/// What a TLSContext needs: its role, its own certificate and key, the CA it trusts, and the
+/// client-certificate policy (servers) or the host name to verify (clients).
+///
+/// The protocol version (TLS 1.2 only) and the cipher suites are fixed by the context, not configured.
+public struct TLSConfiguration: Sendable {
+    public enum Role: Hashable, Sendable {
+        case client
+        case server
+    }
+
+    /// Whether a server asks for a client certificate, and whether it rejects clients without one.
+    /// A certificate that is sent is always verified against `trustedCAPEM`.
+    public enum ClientCertificatePolicy: Hashable, Sendable {
+        case none
+        case optional
+        case required
+    }
+
+    public var role: Role
+    /// This side's certificate followed by any intermediates, as PEM. Required for servers; a client
+    /// sets it to authenticate with a client certificate.
+    public var certificateChainPEM: String?
+    /// The private key for the first certificate in `certificateChainPEM`, as unencrypted PEM.
+    public var privateKeyPEM: String?
+    /// The CA certificates this side trusts to sign the peer's certificate, as PEM. Only these are trusted;
+    /// the system's CA store is never loaded. Required for clients and for servers that ask for client
+    /// certificates.
+    public var trustedCAPEM: String?
+    public var clientCertificatePolicy: ClientCertificatePolicy
+    /// The DNS name or IP address the server certificate must match, for clients. A session's
+    /// `serverName` takes its place when given.
+    public var expectedHostName: String?
+    /// Application protocols for ALPN (RFC 7301), most preferred first.
+    public var alpnProtocols: [String]
+
+    public init(
+        role: Role,
+        certificateChainPEM: String? = nil,
+        privateKeyPEM: String? = nil,
+        trustedCAPEM: String? = nil,
+        clientCertificatePolicy: ClientCertificatePolicy = .none,
+        expectedHostName: String? = nil,
+        alpnProtocols: [String] = ["http/1.1"]
+    ) {
+        self.role = role
+        self.certificateChainPEM = certificateChainPEM
+        self.privateKeyPEM = privateKeyPEM
+        self.trustedCAPEM = trustedCAPEM
+        self.clientCertificatePolicy = clientCertificatePolicy
+        self.expectedHostName = expectedHostName
+        self.alpnProtocols = alpnProtocols
+    }
+
+    /// A server that presents `certificateChainPEM` and applies `clientCertificatePolicy`.
+    public static func server(
+        certificateChainPEM: String, privateKeyPEM: String, trustedCAPEM: String? = nil,
+        clientCertificatePolicy: ClientCertificatePolicy = .none
+    ) -> TLSConfiguration {
+        TLSConfiguration(
+            role: .server, certificateChainPEM: certificateChainPEM, privateKeyPEM: privateKeyPEM,
+            trustedCAPEM: trustedCAPEM, clientCertificatePolicy: clientCertificatePolicy)
+    }
+
+    /// A client that trusts only `trustedCAPEM` and, when a chain and key are given, presents a client
+    /// certificate.
+    public static func client(
+        trustedCAPEM: String, expectedHostName: String? = nil, certificateChainPEM: String? = nil,
+        privateKeyPEM: String? = nil
+    ) -> TLSConfiguration {
+        TLSConfiguration(
+            role: .client, certificateChainPEM: certificateChainPEM, privateKeyPEM: privateKeyPEM,
+            trustedCAPEM: trustedCAPEM, expectedHostName: expectedHostName)
+    }
+}
