@@ -54,14 +54,14 @@ public final class Certificate: @unchecked Sendable {
         return certificates
     }
 
-    /// The certificate as PEM ("-----BEGIN CERTIFICATE-----").
+    /// Encodes the certificate as PEM ("-----BEGIN CERTIFICATE-----").
     public func pem() throws -> String {
         try MemoryBIO.collectString("certificate PEM") { bio in
             PEM_write_bio_X509(bio, pointer) == 1
         }
     }
 
-    /// The certificate's DER encoding.
+    /// Encodes the certificate as DER.
     public func derBytes() throws -> [UInt8] {
         try MemoryBIO.collect("certificate DER") { bio in
             i2d_X509_bio(bio, pointer) == 1
@@ -72,7 +72,7 @@ public final class Certificate: @unchecked Sendable {
     public var sha256Fingerprint: String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        // X509_digest fails only when OpenSSL cannot allocate; the checked fallback is then an empty string.
+        // X509_digest fails only when OpenSSL cannot allocate memory; the fingerprint is then empty.
         guard X509_digest(pointer, EVP_sha256(), &digest, &length) == 1 else { return "" }
         return digest.prefix(Int(length)).map { hexByte($0) }.joined()
     }

@@ -6,7 +6,7 @@ public struct CertificateError: Error, Hashable, Sendable, CustomStringConvertib
 
         private init(_ name: String) { self.name = name }
 
-        /// The PEM text is empty, not PEM, or holds a different object than expected.
+        /// The PEM text is empty, not PEM, or contains a different object than expected.
         public static let invalidPEM = Code("invalid PEM")
         /// An argument is outside what a certificate may hold (an agent id with a space, a bad IP address).
         public static let invalidArgument = Code("invalid argument")

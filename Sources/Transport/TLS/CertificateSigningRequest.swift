@@ -1,6 +1,6 @@
 import CEACPOpenSSL
 
-/// A PKCS #10 certificate signing request (an OpenSSL X509_REQ) in which an agent asks the server's CA
+/// A PKCS #10 certificate signing request (an OpenSSL X509_REQ) with which an agent requests from the server's CA
 /// for a client certificate. The subject CN is the agent id; the CA signs only the public key and sets
 /// the subject itself.
 public final class CertificateSigningRequest: @unchecked Sendable {
@@ -92,7 +92,7 @@ public enum AgentID {
         }
     }
 
-    /// The subjectAltName URI that names an agent in its client certificate.
+    /// Returns the subjectAltName URI that names an agent in its client certificate.
     public static func uri(_ agentID: String) -> String {
         "eacp:agent:" + agentID
     }

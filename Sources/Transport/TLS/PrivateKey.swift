@@ -43,14 +43,14 @@ public final class PrivateKey: @unchecked Sendable {
         self.init(taking: key)
     }
 
-    /// The key as unencrypted PKCS #8 PEM ("-----BEGIN PRIVATE KEY-----").
+    /// Encodes the key as unencrypted PKCS #8 PEM ("-----BEGIN PRIVATE KEY-----").
     public func pem() throws -> String {
         try MemoryBIO.collectString("private key PEM") { bio in
             PEM_write_bio_PrivateKey(bio, pointer, nil, nil, 0, nil, nil) == 1
         }
     }
 
-    /// The public half as SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----").
+    /// Encodes the public half as SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----").
     public func publicKeyPEM() throws -> String {
         try MemoryBIO.collectString("public key PEM") { bio in
             PEM_write_bio_PUBKEY(bio, pointer) == 1

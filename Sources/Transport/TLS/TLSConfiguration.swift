@@ -1,4 +1,4 @@
-/// What a TLSContext needs: its role, its own certificate and key, the CA it trusts, and the
+/// The settings of a TLSContext: its role, its own certificate and key, the CA it trusts, and the
 /// client-certificate policy (servers) or the host name to verify (clients).
 ///
 /// The protocol version (TLS 1.2 only) and the cipher suites are fixed by the context, not configured.
@@ -8,7 +8,7 @@ public struct TLSConfiguration: Sendable {
         case server
     }
 
-    /// Whether a server asks for a client certificate, and whether it rejects clients without one.
+    /// Whether a server requests a client certificate, and whether it rejects clients without one.
     /// A certificate that is sent is always verified against `trustedCAPEM`.
     public enum ClientCertificatePolicy: Hashable, Sendable {
         case none
@@ -51,7 +51,7 @@ public struct TLSConfiguration: Sendable {
         self.alpnProtocols = alpnProtocols
     }
 
-    /// A server that presents `certificateChainPEM` and applies `clientCertificatePolicy`.
+    /// Makes a server configuration that presents `certificateChainPEM` and applies `clientCertificatePolicy`.
     public static func server(
         certificateChainPEM: String, privateKeyPEM: String, trustedCAPEM: String? = nil,
         clientCertificatePolicy: ClientCertificatePolicy = .none
@@ -61,8 +61,8 @@ public struct TLSConfiguration: Sendable {
             trustedCAPEM: trustedCAPEM, clientCertificatePolicy: clientCertificatePolicy)
     }
 
-    /// A client that trusts only `trustedCAPEM` and, when a chain and key are given, presents a client
-    /// certificate.
+    /// Makes a client configuration that trusts only `trustedCAPEM`. When a chain and key are given, the
+    /// client presents them as its client certificate.
     public static func client(
         trustedCAPEM: String, expectedHostName: String? = nil, certificateChainPEM: String? = nil,
         privateKeyPEM: String? = nil

@@ -91,7 +91,8 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_options(pointer, options)
         _ = ceacp_SSL_CTX_set_session_cache_mode(pointer, Int(SSL_SESS_CACHE_OFF))
 
-        // An idle server session then holds no record buffers; a server may keep 100,000 of them.
+        // Idle sessions then keep no record buffers allocated, which matters to a server that keeps up to
+        // 100,000 sessions open.
         _ = ceacp_SSL_CTX_set_mode(pointer, Int(SSL_MODE_RELEASE_BUFFERS))
     }
 
@@ -179,7 +180,7 @@ final class ALPNPreference {
         protocols.flatMap { [UInt8($0.count)] + $0 }
     }
 
-    /// The offset and length of the first server protocol that the client also offers, within the
+    /// Returns the offset and length of the first server protocol that the client also offers, within the
     /// client's wire-format list, or nil when they share none or the list is malformed.
     func select(fromClientList client: UnsafeBufferPointer<UInt8>) -> (offset: Int, length: Int)? {
         var offered: [(offset: Int, name: ArraySlice<UInt8>)] = []

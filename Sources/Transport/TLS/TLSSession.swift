@@ -103,7 +103,8 @@ public final class TLSSession: @unchecked Sendable {
         while offset < bytes.count {
             let chunk = Int32(clamping: bytes.count - offset)
             let written = BIO_write(SSL_get_rbio(ssl), base + offset, chunk)
-            // A memory BIO write fails only when memory cannot be allocated, which nothing here can recover from.
+            // A memory BIO write fails only when OpenSSL cannot allocate memory (bss_mem.c in OpenSSL 3.0), which
+            // nothing here can recover from.
             precondition(written == chunk, "BIO_write to a memory BIO failed")
             offset += Int(written)
         }
@@ -203,7 +204,7 @@ public final class TLSSession: @unchecked Sendable {
     // MARK: - Setup
 
     /// Gives the SSL a read and a write memory BIO. An empty read BIO reports "retry", not end of file,
-    /// so OpenSSL asks for more input instead of failing.
+    /// so OpenSSL reports SSL_ERROR_WANT_READ instead of failing.
     private func attachMemoryBIOs() throws {
         guard let input = BIO_new(BIO_s_mem()) else {
             throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("BIO_new failed"))
@@ -323,7 +324,7 @@ public final class TLSSession: @unchecked Sendable {
     }
 }
 
-/// The info callback every TLSContext installs. For alerts, `value` holds the level in its high byte
+/// The info callback every TLSContext installs. For alerts, `value` contains the level in its high byte
 /// and the AlertDescription in its low byte.
 let tlsSessionInfoCallback: @convention(c) (OpaquePointer?, Int32, Int32) -> Void = { ssl, location, value in
     guard location & SSL_CB_ALERT != 0, let ssl, let owner = SSL_get_ex_data(ssl, 0) else { return }

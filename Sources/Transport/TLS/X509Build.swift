@@ -15,7 +15,7 @@ enum X509Build {
         static let clientExtendedKeyUsage = "clientAuth"
     }
 
-    /// A new v3 certificate with a random 127-bit serial number, `validity` and `publicKey`.
+    /// Creates an unsigned v3 certificate with a random 127-bit serial number, `validity` and `publicKey`.
     static func newCertificate(validity: CertificateValidity, publicKey: OpaquePointer) throws -> Certificate {
         try validity.validate()
         OpenSSLErrorQueue.clear()

@@ -3,7 +3,7 @@ import Foundation
 
 /// Reading fields of an X509_NAME.
 enum X509Name {
-    /// The name in RFC 2253 form, most specific attribute first ("CN=agent-1,O=EACP").
+    /// Returns the name in RFC 2253 form, most specific attribute first ("CN=agent-1,O=EACP").
     static func rfc2253(_ name: OpaquePointer?) -> String {
         guard let name else { return "" }
         let text = try? MemoryBIO.collectString("distinguished name") { bio in
@@ -12,7 +12,7 @@ enum X509Name {
         return text ?? ""
     }
 
-    /// The first commonName attribute as UTF-8, or nil when there is none.
+    /// Returns the first commonName attribute as UTF-8, or nil when there is none.
     static func commonName(_ name: OpaquePointer?) -> String? {
         guard let name else { return nil }
         let index = X509_NAME_get_index_by_NID(name, NID_commonName, -1)
@@ -25,7 +25,7 @@ enum X509Name {
 
 /// Converting ASN1 strings and times to Swift values.
 enum ASN1Text {
-    /// The string converted to UTF-8 from whatever ASN1 string type it has, or nil when it cannot be.
+    /// Converts the string to UTF-8 from whatever ASN1 string type it has; returns nil when that fails.
     static func utf8(_ string: UnsafePointer<ASN1_STRING>) -> String? {
         var output: UnsafeMutablePointer<UInt8>? = nil
         let length = ASN1_STRING_to_UTF8(&output, string)
@@ -34,7 +34,7 @@ enum ASN1Text {
         return String(decoding: UnsafeBufferPointer(start: output, count: Int(length)), as: UTF8.self)
     }
 
-    /// The raw bytes of an IA5String (DNS names and URIs in a subjectAltName), as text.
+    /// Returns the raw bytes of an IA5String (DNS names and URIs in a subjectAltName) as text.
     static func ia5(_ string: UnsafePointer<ASN1_STRING>) -> String {
         let length = Int(ASN1_STRING_length(string))
         guard length > 0, let bytes = ASN1_STRING_get0_data(string) else { return "" }
@@ -52,7 +52,7 @@ enum ASN1Time {
 }
 
 extension SubjectAlternativeNames {
-    /// Reads the subjectAltName extension of `certificate`; a certificate without one gives empty lists.
+    /// Reads the subjectAltName extension of `certificate`. A certificate without one gives empty lists.
     init(certificate: OpaquePointer) {
         self.init()
         guard let raw = X509_get_ext_d2i(certificate, NID_subject_alt_name, nil, nil) else { return }
@@ -80,7 +80,7 @@ extension SubjectAlternativeNames {
 
 /// Converting IP addresses between text and the 4- or 16-byte form a certificate holds.
 enum IPAddressText {
-    /// The address bytes of `text` ("127.0.0.1", "::1"), or nil when it is not an IP address.
+    /// Parses `text` into address bytes ("127.0.0.1", "::1"), or nil when it is not an IP address.
     static func parse(_ text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
@@ -93,7 +93,7 @@ enum IPAddressText {
         return nil
     }
 
-    /// The canonical text of `text` ("::0001" becomes "::1"), or nil when it is not an IP address.
+    /// Returns the canonical text of `text` ("::0001" becomes "::1"), or nil when it is not an IP address.
     static func canonical(_ text: String) -> String? {
         guard let bytes = parse(text) else { return nil }
         return format(bytes)
@@ -119,8 +119,8 @@ enum IPAddressText {
 }
 
 extension SubjectAlternativeNames {
-    /// Checked names: DNS names of letter-digit-hyphen labels (a leading "*." allowed), IP addresses in
-    /// canonical form. Nothing else can reach the OpenSSL configuration string built from them.
+    /// Checks the names: DNS names must be letter-digit-hyphen labels (a leading "*." is allowed), and IP
+    /// addresses are put in canonical form. Nothing else can reach the OpenSSL configuration string built from them.
     static func validated(dnsNames: [String], ipAddresses: [String]) throws -> SubjectAlternativeNames {
         for name in dnsNames where !isValidDNSName(name) {
             throw CertificateError(code: .invalidArgument, message: "invalid DNS name \"\(name)\" for a certificate")
