@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "EACPTransport", dependencies: ["CEACPOpenSSL", "CEACPLinux"], path: "Sources/Transport"),
 
         .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol"], path: "Tests/ProtocolTests"),
-        .testTarget(name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests"),
+        .testTarget(
+            name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests",
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests"),
     ]
 )

@@ -35,15 +35,15 @@ public struct DecodingLimits: Hashable, Sendable {
 
     /// Limits for messages that EACP peers exchange.
     public static let `default` = DecodingLimits(
-        // Upload chunks are the largest messages; a 1 MiB chunk plus its metadata fits with room to spare.
+        // Equal to the 4 MiB body limit of an EACP request, the largest message the protocol sends.
         maxMessageSize: 4 * 1024 * 1024,
         // The schema nests a few levels deep; 32 leaves room for growth and bounds the decoder's recursion.
         maxNestingDepth: 32,
-        // Log and event batches carry thousands of entries at most; 100 000 bounds memory per field.
+        // Batches in the schema hold at most a few thousand entries; 100 000 bounds memory per field.
         maxRepeatedCount: 100_000,
-        // Paths, command lines and log lines are far shorter; 1 MiB stops one field from taking the message.
+        // The longest strings in the schema (PEM text, paths, log lines) are far shorter than 1 MiB.
         maxStringLength: 1024 * 1024,
-        // One upload chunk carries at most 1 MiB of file content.
-        maxBytesLength: 1024 * 1024
+        // An upload chunk carries up to 4 190 208 bytes, 4 MiB less 4 KiB for the rest of the message.
+        maxBytesLength: 4_190_208
     )
 }
