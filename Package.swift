@@ -31,11 +31,24 @@ let package = Package(
         // TLS 1.2 sessions, the epoll event loop, HTTP/1.1, WebSocket and the CONNECT proxy client.
         .target(name: "EACPTransport", dependencies: ["CEACPOpenSSL", "CEACPLinux"], path: "Sources/Transport"),
 
+        // Debian's libsqlite3 and a small Swift wrapper over it: connections, statements, transactions, migrations.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(name: "EACPSQLite", dependencies: ["CSQLite"], path: "Sources/SQLite"),
+
+        // The reference server and the reference agent as libraries; their executables sit beside them.
+        .target(
+            name: "ReferenceServer", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
+            path: "Sources/ReferenceServer"),
+        .target(
+            name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
+            path: "Sources/ReferenceAgent"),
+
         .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol"], path: "Tests/ProtocolTests"),
         .testTarget(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests",
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests"),
+        .testTarget(name: "SQLiteTests", dependencies: ["EACPSQLite"], path: "Tests/SQLiteTests"),
     ]
 )

@@ -64,10 +64,10 @@ extension Database {
 }
 
 /// One step of a database schema: the version it brings the file to and the work to get there.
-public struct Migration {
+public struct Migration: Sendable {
     /// The `user_version` the file has after this migration; versions start at 1 and count up by 1.
     public let version: Int32
-    let apply: (Database) throws -> Void
+    let apply: @Sendable (Database) throws -> Void
 
     /// Creates a migration that runs an SQL script.
     public init(version: Int32, script: String) {
@@ -76,7 +76,7 @@ public struct Migration {
     }
 
     /// Creates a migration that runs Swift code, for changes a script cannot express.
-    public init(version: Int32, apply: @escaping (Database) throws -> Void) {
+    public init(version: Int32, apply: @escaping @Sendable (Database) throws -> Void) {
         self.version = version
         self.apply = apply
     }
