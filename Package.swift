@@ -37,7 +37,7 @@ let package = Package(
 
         // The reference server and the reference agent as libraries; their executables sit beside them.
         .target(
-            name: "ReferenceServer", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
+            name: "ReferenceServer", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite", "CEACPOpenSSL"],
             path: "Sources/ReferenceServer"),
         .target(
             name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
