@@ -15,12 +15,17 @@ public final class Statement {
 
     init(connection: Connection, sql: String) throws(SQLiteError) {
         var prepared: OpaquePointer?
-        var unusedTail: UnsafePointer<CChar>?
-        let result = sqlite3_prepare_v3(connection.handle, sql, -1, 0, &prepared, &unusedTail)
+        // The tail pointer points into the C string, so it is read inside the closure that keeps that string alive.
+        let (result, hasTrailingStatement) = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let result = sqlite3_prepare_v3(connection.handle, text, -1, 0, &prepared, &tail)
+            let trailing = tail.map { String(cString: $0) } ?? ""
+            return (result, !trailing.allSatisfy(\.isWhitespace))
+        }
         guard result == SQLITE_OK, let prepared else {
             throw connection.lastError(code: result, sql: sql)
         }
-        guard let unusedTail, unusedTail.pointee == 0 || String(cString: unusedTail).allSatisfy(\.isWhitespace) else {
+        guard !hasTrailingStatement else {
             sqlite3_finalize(prepared)
             throw SQLiteError(
                 extendedResultCode: SQLITE_MISUSE,
