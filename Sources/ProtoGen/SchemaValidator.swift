@@ -23,6 +23,7 @@ struct SchemaValidator {
         var resolved = file
         for index in resolved.enums.indices { try validator.check(resolved.enums[index]) }
         for index in resolved.messages.indices { try validator.check(&resolved.messages[index]) }
+        try checkNoValueCycles(resolved.messages)
         return resolved
     }
 
@@ -174,8 +175,14 @@ struct SchemaValidator {
         }
 
         var numbers: [Int64: String] = [:]
+        var names: [String: SourceLocation] = [:]
         var caseNames: [String: String] = ["unrecognized": "the generated case unrecognized"]
         for value in declaration.values {
+            if let first = names[value.name] {
+                throw ProtoGenError("duplicate value name \(value.name) in \(declaration.fullName); it is first declared at \(first)",
+                                    at: value.location)
+            }
+            names[value.name] = value.location
             guard (Int64(Int32.min)...Int64(Int32.max)).contains(value.number) else {
                 throw ProtoGenError("value \(value.number) of \(value.name) is outside the int32 range", at: value.location)
             }
@@ -198,6 +205,39 @@ struct SchemaValidator {
             }
             caseNames[caseName] = value.name
         }
+    }
+}
+
+extension SchemaValidator {
+    /// Rejects a message that contains itself through singular message fields outside a oneof.
+    ///
+    /// Such a field becomes an optional stored property, and a Swift struct cannot contain itself. Repeated
+    /// fields (arrays) and oneof members (an `indirect` enum) store their values out of line, so they may
+    /// recurse.
+    private static func checkNoValueCycles(_ messages: [MessageDeclaration]) throws {
+        var fieldsByMessage: [String: [FieldDeclaration]] = [:]
+        func collect(_ messages: [MessageDeclaration]) {
+            for message in messages {
+                fieldsByMessage[message.fullName] = message.fields.filter { !$0.isRepeated && $0.oneofIndex == nil }
+                collect(message.messages)
+            }
+        }
+        collect(messages)
+
+        var finished: Set<String> = []
+        func visit(_ name: String, path: [String]) throws {
+            if finished.contains(name) { return }
+            for field in fieldsByMessage[name] ?? [] {
+                guard case .message(let target) = field.type else { continue }
+                if target == name || path.contains(target) {
+                    throw ProtoGenError("field \(field.name) makes \(target) contain itself through singular message fields, which a Swift struct cannot; make a field in the cycle repeated or a oneof member",
+                                        at: field.location)
+                }
+                try visit(target, path: path + [name])
+            }
+            finished.insert(name)
+        }
+        for name in fieldsByMessage.keys.sorted() { try visit(name, path: []) }
     }
 }
 

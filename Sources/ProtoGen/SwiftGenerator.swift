@@ -28,9 +28,29 @@ public struct GeneratorOptions: Sendable {
     }
 
     /// The package's own run: `spec/eacp.proto` into `Sources/Protocol/Generated`.
-    public static let eacp = GeneratorOptions(
-        protoPath: "spec/eacp.proto", imports: [], registryName: "MessageRegistry", publicDeclarations: true,
-        regenerateCommand: "swift run eacp-protogen")
+    public static let eacp = commandLine()
+
+    public static let defaultProtoPath = "spec/eacp.proto"
+    public static let defaultOutputPath = "Sources/Protocol/Generated"
+    public static let defaultRegistryName = "MessageRegistry"
+
+    /// The options `eacp-protogen` uses for its arguments, with a header command that repeats them.
+    ///
+    /// A `testableImport` adds `@testable import` of that module and makes the declarations internal.
+    public static func commandLine(
+        protoPath: String = defaultProtoPath, outputPath: String = defaultOutputPath, testableImport: String? = nil,
+        registryName: String = defaultRegistryName
+    ) -> GeneratorOptions {
+        var command = "swift run eacp-protogen"
+        if protoPath != defaultProtoPath || outputPath != defaultOutputPath {
+            command += " --proto \(protoPath) --output \(outputPath)"
+        }
+        if let testableImport { command += " --testable-import \(testableImport)" }
+        if registryName != defaultRegistryName { command += " --registry \(registryName)" }
+        return GeneratorOptions(
+            protoPath: protoPath, imports: testableImport.map { ["@testable import \($0)"] } ?? [],
+            registryName: registryName, publicDeclarations: testableImport == nil, regenerateCommand: command)
+    }
 }
 
 /// One generated Swift file.
@@ -38,6 +58,11 @@ public struct GeneratedFile: Hashable, Sendable {
     /// File name without a directory, such as `Heartbeat.pb.swift`.
     public var name: String
     public var contents: String
+
+    public init(name: String, contents: String) {
+        self.name = name
+        self.contents = contents
+    }
 }
 
 /// Turns a `.proto` file into Swift source files: one per top-level message or enum, plus the registry.

@@ -98,8 +98,7 @@ struct Tokenizer {
             }
         }
         guard index + 1 < bytes.count else {
-            throw ProtoGenError("expected '*/' to close the comment opened at \(opening), found end of file",
-                                at: location)
+            throw ProtoGenError("expected '*/' to close the comment that starts here, found end of file", at: opening)
         }
         lines.append(blockCommentLine(bytes[lineBegin..<index]))
         index += 2

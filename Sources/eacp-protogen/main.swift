@@ -25,22 +25,14 @@ let usage = """
 
 struct Arguments {
     var check = false
-    var protoPath = "spec/eacp.proto"
-    var outputPath = "Sources/Protocol/Generated"
+    var protoPath = GeneratorOptions.defaultProtoPath
+    var outputPath = GeneratorOptions.defaultOutputPath
     var testableImport: String?
-    var registryName = "MessageRegistry"
+    var registryName = GeneratorOptions.defaultRegistryName
 
-    /// The generator options, with a header command that regenerates the same output.
     var options: GeneratorOptions {
-        var command = "swift run eacp-protogen"
-        if protoPath != "spec/eacp.proto" || outputPath != "Sources/Protocol/Generated" {
-            command += " --proto \(protoPath) --output \(outputPath)"
-        }
-        if let testableImport { command += " --testable-import \(testableImport)" }
-        if registryName != "MessageRegistry" { command += " --registry \(registryName)" }
-        return GeneratorOptions(
-            protoPath: protoPath, imports: testableImport.map { ["@testable import \($0)"] } ?? [],
-            registryName: registryName, publicDeclarations: testableImport == nil, regenerateCommand: command)
+        GeneratorOptions.commandLine(
+            protoPath: protoPath, outputPath: outputPath, testableImport: testableImport, registryName: registryName)
     }
 }
 
