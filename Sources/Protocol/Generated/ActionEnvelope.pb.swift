@@ -51,17 +51,29 @@ public struct ActionEnvelope: WireMessage, Hashable, Sendable {
     /// The parameters. The member matches kind; a mismatch makes the agent reject the action with
     /// INVALID_PARAMETERS.
     public indirect enum Parameters: Hashable, Sendable {
+        /// Set when kind is ACTION_KIND_QUARANTINE_FILE.
         case quarantineFile(QuarantineFileParameters)
+        /// Set when kind is ACTION_KIND_RESTORE_FILE.
         case restoreFile(RestoreFileParameters)
+        /// Set when kind is ACTION_KIND_TERMINATE_PROCESS.
         case terminateProcess(TerminateProcessParameters)
+        /// Set when kind is ACTION_KIND_ISOLATE_ENDPOINT.
         case isolateEndpoint(IsolateEndpointParameters)
+        /// Set when kind is ACTION_KIND_CANCEL_ISOLATION.
         case cancelIsolation(CancelIsolationParameters)
+        /// Set when kind is ACTION_KIND_START_LIVE_TERMINAL.
         case startLiveTerminal(StartLiveTerminalParameters)
+        /// Set when kind is ACTION_KIND_SET_ENDPOINT_PROXY.
         case setEndpointProxy(SetEndpointProxyParameters)
+        /// Set when kind is ACTION_KIND_DISABLE_ENDPOINT_PROXY.
         case disableEndpointProxy(DisableEndpointProxyParameters)
+        /// Set when kind is ACTION_KIND_RETRIEVE_ENDPOINT_FILES.
         case retrieveEndpointFiles(RetrieveEndpointFilesParameters)
+        /// Set when kind is ACTION_KIND_RETRIEVE_SECURITY_EVENT_DATA.
         case retrieveSecurityEventData(RetrieveSecurityEventDataParameters)
+        /// Set when kind is ACTION_KIND_RETRIEVE_SUPPORT_FILE.
         case retrieveSupportFile(RetrieveSupportFileParameters)
+        /// Set when kind is ACTION_KIND_PERFORM_HEARTBEAT.
         case performHeartbeat(PerformHeartbeatParameters)
     }
 }

@@ -23,7 +23,8 @@ public struct HeartbeatReply: WireMessage, Hashable, Sendable {
     /// An agent upgrade assigned to this agent. Absent when there is none.
     public var upgradeOffer: UpgradeOffer?
 
-    /// Actions the push channel did not deliver, in creation order. At most 100 entries.
+    /// Actions the agent has not acknowledged yet, in creation order: those the push channel could
+    /// not deliver, and those that wait for their push acknowledgement. At most 100 entries.
     public var pendingActions: [ActionEnvelope] = []
 
     /// New agent settings. Absent = keep all current settings.

@@ -27,7 +27,9 @@ public struct PushMessage: WireMessage, Hashable, Sendable {
     /// Exactly one is set, and it matches the sender: the server sends only server_push, the agent
     /// only agent_push.
     public indirect enum Direction: Hashable, Sendable {
+        /// A message from the server.
         case serverPush(PushMessage.ServerPush)
+        /// A message from the agent.
         case agentPush(PushMessage.AgentPush)
     }
 

@@ -16,7 +16,8 @@ public struct UploadChunk: WireMessage, Hashable, Sendable {
     public var offset: UInt64 = 0
 
     /// The bytes. At most 4190208 (4 MiB less 4 KiB, so that a chunk and its envelope fit the 4 MiB
-    /// body limit). Empty only to ask the server where to resume.
+    /// body limit). Empty only to ask the server where to resume, or as the one chunk of an empty
+    /// upload.
     public var chunk: [UInt8] = []
 
     /// SHA-256 of chunk. Exactly 32 bytes.
