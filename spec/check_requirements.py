@@ -6,10 +6,10 @@ title, for example:
 
     **EACP-TLS-001** (MUST, agent, server): *TLS 1.2 only.* Every EACP connection ...
 
-The check fails (exit status 1) when an id is defined twice, when an id, level, set of roles,
-area, title, text or section differs between the markdown and requirements.json, or when the
-text mentions an id that no file defines. With --write the script rewrites requirements.json
-from the markdown instead. Standard library only.
+The check fails with exit status 1 when an id is defined twice or when the text mentions an id
+that no requirement defines. It also fails when the markdown and requirements.json differ in an
+id, level, set of roles, area, title, text or section. With --write the script rewrites
+requirements.json from the markdown instead. Standard library only.
 """
 
 import argparse
