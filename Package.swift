@@ -39,6 +39,7 @@ let package = Package(
         .target(
             name: "ReferenceServer", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite", "CEACPOpenSSL"],
             path: "Sources/ReferenceServer"),
+        .executableTarget(name: "eacp-server", dependencies: ["ReferenceServer"], path: "Sources/eacp-server"),
         .target(
             name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
             path: "Sources/ReferenceAgent"),

@@ -7,12 +7,15 @@ import EACPTransport
 public struct ServerRequest: Sendable {
     public var head: HTTPRequestHead
     public var body: [UInt8]
-    public var peer: TLSPeerIdentity?
+    public var peer: PeerCertificate?
+    /// The values of the route's `{name}` segments.
+    public var pathParameters: [String: String]
 
-    public init(head: HTTPRequestHead, body: [UInt8] = [], peer: TLSPeerIdentity? = nil) {
+    public init(head: HTTPRequestHead, body: [UInt8] = [], peer: PeerCertificate? = nil, pathParameters: [String: String] = [:]) {
         self.head = head
         self.body = body
         self.peer = peer
+        self.pathParameters = pathParameters
     }
 
     public var path: String { String(head.path) }

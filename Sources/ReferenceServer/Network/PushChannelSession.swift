@@ -1,0 +1,76 @@
+import EACPProtocol
+import EACPTransport
+
+/// One agent's push channel: registers the WebSocket, records its presence in the store, pushes the
+/// queued actions, and handles what the agent sends until the socket closes.
+final class PushChannelSession: PushConnection, @unchecked Sendable {
+    // @unchecked: `socket` is itself thread-safe and the other properties never change after init.
+    private let socket: WebSocket
+    private let agentID: String
+    private let context: ServerContext
+    private let delivery: ActionDelivery
+
+    init(socket: WebSocket, agentID: String, context: ServerContext, delivery: ActionDelivery) {
+        self.socket = socket
+        self.agentID = agentID
+        self.context = context
+        self.delivery = delivery
+    }
+
+    func send(_ message: [UInt8]) -> Bool {
+        guard socket.closeResult == nil else { return false }
+        socket.send(message)
+        return true
+    }
+
+    func close(code: UInt16, reason: String) {
+        socket.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
+    }
+
+    /// Serves the channel until it closes.
+    func run() async {
+        context.pushChannels.register(agentID: agentID, connection: self)?.close(code: 1000, reason: "replaced by a newer connection")
+        let presence = PushChannelPresence(replicaID: context.replicaID, connectedUnixMs: context.now)
+        try? context.store.setPushChannel(agentID: agentID, presence: presence)
+        context.log.info("push.connected", ["agent": agentID])
+        delivery.pushQueued(agentID: agentID)
+
+        for await bytes in socket.messages {
+            guard handle(bytes) else { break }
+        }
+
+        if context.pushChannels.remove(agentID: agentID, connection: self) {
+            _ = try? context.store.clearPushChannel(agentID: agentID, replicaID: context.replicaID)
+        }
+        context.log.info("push.disconnected", ["agent": agentID, "close": socket.closeResult.map { "\($0.code)" } ?? "none"])
+    }
+
+    /// Handles one agent message. Returns false after closing the channel for a message that breaks a rule.
+    private func handle(_ bytes: [UInt8]) -> Bool {
+        guard let message = try? PushMessage(wireBytes: bytes) else {
+            close(code: 1007, reason: "the message is not a valid PushMessage")
+            return false
+        }
+        guard case .agentPush(let push)? = message.direction, let payload = push.payload else {
+            close(code: 1008, reason: "an agent sends only agent_push messages")
+            return false
+        }
+        do {
+            switch payload {
+            case .actionAck(let ack):
+                try delivery.acknowledge(ack, agentID: agentID, overPush: true)
+            case .actionResult(let result):
+                try delivery.recordResult(result, agentID: agentID)
+                _ = context.pushChannels.send(.actionReceipt(ActionReplyHandlers.receipt(actionID: result.actionId, subject: .result)), to: agentID)
+            case .terminalOpen, .terminalData, .terminalClose:
+                // NOTE: the live terminal relay to an administrator is not built yet, so frames are only logged.
+                context.log.debug("push.terminal_frame_ignored", ["agent": agentID])
+            case .error(let reply):
+                context.log.warning("push.agent_error", ["agent": agentID, "code": reply.code, "message": reply.message])
+            }
+        } catch {
+            context.log.warning("push.message_rejected", ["agent": agentID, "error": error.message])
+        }
+        return true
+    }
+}

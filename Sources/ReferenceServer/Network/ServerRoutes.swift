@@ -1,0 +1,114 @@
+import EACPProtocol
+import EACPTransport
+
+/// The HTTP routes of the server: the agent protocol under /eacp/v1, the administrator API under
+/// /admin/v1, /metrics and /health.
+struct ServerRoutes {
+    let context: ServerContext
+    let delivery: ActionDelivery
+
+    static let protobufOnly = [ProtocolFailure.mediaType]
+
+    func makeRouter() -> HTTPRouter {
+        var router = HTTPRouter()
+        addAgentRoutes(to: &router)
+        addAdminRoutes(to: &router)
+        return router
+    }
+
+    private func addAgentRoutes(to router: inout HTTPRouter) {
+        let packages = UpgradePackages(context: context)
+        let telemetry = TelemetryHandlers(context: context)
+        let replies = ActionReplyHandlers(context: context, delivery: delivery)
+        let downloads = DownloadHandlers(context: context, packages: packages)
+        let heartbeat = HeartbeatHandler(context: context, delivery: delivery, packages: packages)
+        let enrollment = EnrollmentHandler(context: context)
+        let uploads = UploadHandler(context: context, delivery: delivery)
+
+        agent(&router, .post, "/eacp/v1/enroll", enrollment.handle)
+        agent(&router, .post, "/eacp/v1/heartbeat", heartbeat.handle)
+        agent(&router, .post, "/eacp/v1/events", telemetry.events)
+        agent(&router, .post, "/eacp/v1/status", telemetry.status)
+        agent(&router, .post, "/eacp/v1/logs", telemetry.logs)
+        agent(&router, .post, "/eacp/v1/actions/ack", replies.ack)
+        agent(&router, .post, "/eacp/v1/actions/result", replies.result)
+        agent(&router, .post, "/eacp/v1/uploads/chunk", uploads.handle)
+        agent(&router, .get, "/eacp/v1/content/{revision}", downloads.content)
+        agent(&router, .get, "/eacp/v1/upgrades/{version}", downloads.upgrade)
+
+        var socketConfiguration = WebSocketConfiguration()
+        socketConfiguration.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
+        socketConfiguration.pongTimeout = .milliseconds(
+            Int(context.settings.pushPingIntervalMs) * Int(context.settings.pushMissedPongLimit))
+        router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration) { [context, delivery] socket, request in
+            let serverRequest = ServerRequest(head: request.head, peer: request.peerCertificate)
+            guard let agent = try? context.authenticate(serverRequest) else {
+                socket.close(code: .policyViolation, reason: "no valid client certificate for an enrolled agent")
+                return
+            }
+            let session = PushChannelSession(socket: socket, agentID: agent.agentID, context: context, delivery: delivery)
+            Task { await session.run() }
+        }
+    }
+
+    private func addAdminRoutes(to router: inout HTTPRouter) {
+        let admin = AdminAPI(context: context, delivery: delivery)
+        let json = HTTPRouteOptions(maxBodyBytes: 1_048_576)
+        let files = HTTPRouteOptions(maxBodyBytes: Int(min(context.settings.maximumUploadBytes, 1 << 30)))
+        func add(_ method: HTTPMethod, _ path: String, options: HTTPRouteOptions? = nil,
+                 _ handler: @escaping @Sendable (ServerRequest) throws(AdminError) -> ServerResponse) {
+            router.add(method, path, options: options ?? json) { request in
+                let serverRequest = ServerRequest(
+                    head: request.head, body: request.body, peer: request.peerCertificate, pathParameters: request.pathParameters)
+                return admin.authorized(serverRequest) { () throws(AdminError) in try handler(serverRequest) }.httpResponse
+            }
+        }
+        add(.get, "/admin/v1/agents", admin.listAgents)
+        add(.get, "/admin/v1/agents/{agent}", admin.inspectAgent)
+        add(.post, "/admin/v1/agents/{agent}/revoke", admin.revokeAgent)
+        add(.put, "/admin/v1/agents/{agent}/log-collection", admin.setLogCollection)
+        add(.get, "/admin/v1/agents/{agent}/events", admin.events)
+        add(.get, "/admin/v1/agents/{agent}/actions", admin.agentActions)
+        add(.get, "/admin/v1/agents/{agent}/uploads/{upload}", admin.download)
+        add(.post, "/admin/v1/actions", admin.queueActions)
+        add(.get, "/admin/v1/actions/{action}", admin.inspectAction)
+        add(.post, "/admin/v1/actions/{action}/cancel", admin.cancelAction)
+        add(.put, "/admin/v1/content/{revision}", options: files, admin.publishContent)
+        add(.put, "/admin/v1/builds/{version}", options: files, admin.uploadBuild)
+        add(.put, "/admin/v1/upgrade-assignment", admin.assignUpgrade)
+        add(.post, "/admin/v1/enrollment-tokens", admin.createEnrollmentToken)
+
+        router.add(.get, "/metrics") { _ in admin.metrics().httpResponse }
+        router.add(.get, "/health") { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array("{\"status\":\"ok\"}\n".utf8))
+        }
+    }
+
+    /// Adds an agent protocol route: protobuf bodies only, and every failure as an `ErrorReply`.
+    private func agent(
+        _ router: inout HTTPRouter, _ method: HTTPMethod, _ path: String,
+        _ handler: @escaping @Sendable (ServerRequest) throws(ProtocolFailure) -> ServerResponse
+    ) {
+        let options = HTTPRouteOptions(
+            maxBodyBytes: method == .get ? 0 : context.settings.maximumBodyBytes,
+            acceptedContentTypes: method == .get ? nil : Self.protobufOnly)
+        router.add(method, path, options: options) { [context] request in
+            let serverRequest = ServerRequest(
+                head: request.head, body: request.body, peer: request.peerCertificate, pathParameters: request.pathParameters)
+            do throws(ProtocolFailure) {
+                return try handler(serverRequest).httpResponse
+            } catch {
+                if error.code == .internal || error.code == .unavailable {
+                    context.log.error("request.failed", ["path": serverRequest.path, "error": error.message])
+                } else {
+                    context.log.debug("request.rejected", ["path": serverRequest.path, "code": "\(error.code)", "error": error.message])
+                }
+                return error.response.httpResponse
+            }
+        }
+    }
+}
+
+extension ServerResponse {
+    var httpResponse: HTTPResponse { HTTPResponse(status: status, headers: headers, body: body) }
+}
