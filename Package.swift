@@ -43,6 +43,10 @@ let package = Package(
         .target(
             name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
             path: "Sources/ReferenceAgent"),
+        // Writes to a store until killed; the storage tests use it to check what survives SIGKILL.
+        .executableTarget(
+            name: "eacp-storage-crashtest", dependencies: ["ReferenceServer", "ReferenceAgent"],
+            path: "Sources/eacp-storage-crashtest"),
 
         .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol"], path: "Tests/ProtocolTests"),
         .testTarget(
@@ -51,5 +55,12 @@ let package = Package(
         ),
         .testTarget(name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests"),
         .testTarget(name: "SQLiteTests", dependencies: ["EACPSQLite"], path: "Tests/SQLiteTests"),
+        .testTarget(
+            name: "ReferenceServerTests",
+            dependencies: ["ReferenceServer", "EACPSQLite", "EACPProtocol", "EACPTransport"],
+            path: "Tests/ReferenceServerTests"),
+        .testTarget(
+            name: "ReferenceAgentTests", dependencies: ["ReferenceAgent", "EACPSQLite"],
+            path: "Tests/ReferenceAgentTests"),
     ]
 )

@@ -30,7 +30,7 @@ extension Database {
         return value
     }
 
-    /// Runs `body` in a read transaction, so every query in it sees the same snapshot of the file.
+    /// Runs `body` in a read transaction, so every query in it reads the same snapshot of the file.
     @discardableResult
     public func read<T>(_ body: () throws -> T) throws -> T {
         if isInTransaction {

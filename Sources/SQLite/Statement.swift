@@ -140,7 +140,7 @@ public final class Statement {
         }
     }
 
-    /// The column's name in the result, as SQLite reports it.
+    /// Returns the column's name in the result, as SQLite reports it.
     public func columnName(at index: Int32) -> String {
         guard let name = sqlite3_column_name(handle, index) else { return "column \(index)" }
         return String(cString: name)
@@ -152,7 +152,7 @@ public struct Row {
     let statement: Statement
 
     /// Reads column `index` (0-based) as `T`. Throws `.mismatch` when the column is NULL and `T` is
-    /// not optional, or when it holds another storage class.
+    /// not optional, or when it contains another storage class.
     public func column<T: SQLiteColumnValue>(_ index: Int32, as type: T.Type = T.self) throws(SQLiteError) -> T {
         let value = statement.value(at: index)
         do {

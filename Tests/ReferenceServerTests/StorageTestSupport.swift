@@ -20,7 +20,7 @@ final class StorageTestFolder {
     }
 }
 
-/// An enrollment token digest: any 32 bytes stand in for a SHA-256 here.
+/// Returns a stand-in enrollment token digest, because any 32 bytes serve as a SHA-256 here.
 func tokenDigest(_ seed: UInt8) -> [UInt8] {
     [UInt8](repeating: seed, count: 32)
 }

@@ -1,7 +1,7 @@
 import EACPSQLite
 
-// The action journal: every received action id, so each action runs at most once even when the
-// push channel and a heartbeat reply both deliver it.
+// The action journal keeps every received action id. An action starts only from a `.new` receipt
+// and a `received` entry, so it runs at most once even when push and heartbeat reply both deliver it.
 extension AgentStore {
     private static let journalColumns = """
         action_id, kind, envelope, state, received_unix_ms, started_unix_ms, finished_unix_ms, terminal_state,

@@ -29,7 +29,7 @@ extension AgentStore {
         }
     }
 
-    /// The oldest `limit` queued events, oldest first. They stay queued until `removeEvents`.
+    /// Returns the oldest `limit` queued events, oldest first. They stay queued until `removeEvents`.
     public func peekEvents(limit: Int) throws -> [QueuedSecurityEvent] {
         try withDatabase { database in
             try database.query(
@@ -134,7 +134,7 @@ extension AgentStore {
         }
     }
 
-    /// The oldest `limit` buffered records and the count of records discarded since the last
+    /// Returns the oldest `limit` buffered records and the count of records discarded since the last
     /// acknowledged batch. They stay buffered until `removeLogRecords`.
     public func peekLogRecords(limit: Int) throws -> LogBatch {
         try withDatabase { database in

@@ -16,7 +16,7 @@ extension AgentStore {
         }
     }
 
-    /// The identity from enrollment, or nil before the agent enrolled.
+    /// Returns the identity from enrollment, or nil before the agent enrolled.
     public func identity() throws -> AgentIdentityRecord? {
         try withDatabase { database in
             try database.queryFirst(
@@ -39,7 +39,7 @@ extension AgentStore {
         }
     }
 
-    /// The content the agent runs, or nil when it has none.
+    /// Returns the content the agent runs, or nil when it has none.
     public func installedContent() throws -> InstalledContentRecord? {
         try withDatabase { database in
             try database.queryFirst("SELECT revision, sha256, installed_unix_ms FROM installed_content") { row in

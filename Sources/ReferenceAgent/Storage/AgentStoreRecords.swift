@@ -9,6 +9,13 @@ public struct QueuedSecurityEvent: Hashable, Sendable {
     public var recordedUnixMs: Int64
     /// The `SecurityEvent` message, encoded.
     public var encoded: [UInt8]
+
+    public init(sequence: Int64, eventID: String, recordedUnixMs: Int64, encoded: [UInt8]) {
+        self.sequence = sequence
+        self.eventID = eventID
+        self.recordedUnixMs = recordedUnixMs
+        self.encoded = encoded
+    }
 }
 
 /// The result of `AgentStore.enqueueEvent`.
@@ -21,7 +28,7 @@ public enum EnqueueOutcome: Hashable, Sendable {
     case dropped
 }
 
-/// Where an action is in the agent's journal.
+/// The stage an action has reached in the agent's journal.
 public enum JournalState: String, Hashable, Sendable {
     /// Recorded and acknowledged to the server, not started. Next: `started`, `finished` (rejected or expired).
     case received
@@ -68,6 +75,12 @@ public struct PendingStatusReport: Hashable, Sendable {
     public var recordedUnixMs: Int64
     /// The `StatusReport` message, encoded.
     public var encoded: [UInt8]
+
+    public init(generation: Int64, recordedUnixMs: Int64, encoded: [UInt8]) {
+        self.generation = generation
+        self.recordedUnixMs = recordedUnixMs
+        self.encoded = encoded
+    }
 }
 
 /// One record of the agent's own log, with the fields of `AgentLogRecord`.
@@ -79,15 +92,28 @@ public struct BufferedLogRecord: Hashable, Sendable {
     public var level: Int32
     public var component: String
     public var message: String
+
+    public init(sequenceNumber: Int64, timeUnixMs: Int64, level: Int32, component: String, message: String) {
+        self.sequenceNumber = sequenceNumber
+        self.timeUnixMs = timeUnixMs
+        self.level = level
+        self.component = component
+        self.message = message
+    }
 }
 
 /// The oldest buffered log records and how many were discarded since the last acknowledged batch.
 public struct LogBatch: Hashable, Sendable {
     public var records: [BufferedLogRecord]
     public var droppedCount: Int64
+
+    public init(records: [BufferedLogRecord], droppedCount: Int64) {
+        self.records = records
+        self.droppedCount = droppedCount
+    }
 }
 
-/// Who the agent is after enrollment. The key and certificate live in files next to the store.
+/// The agent's identity from enrollment. The key and certificate are files next to the store.
 public struct AgentIdentityRecord: Hashable, Sendable {
     public var agentID: String
     public var serverURL: String
@@ -117,7 +143,7 @@ public struct InstalledContentRecord: Hashable, Sendable {
     }
 }
 
-/// What a resumable download fetches.
+/// The kind of file a resumable download fetches.
 public enum DownloadKind: String, Hashable, Sendable {
     case content
     case upgrade

@@ -104,7 +104,7 @@ extension SQLiteServerStore {
         }
     }
 
-    /// The `upgrade_assignments.agent_id` of a target: the agent id, or "" for the fleet.
+    /// Returns the `upgrade_assignments.agent_id` of a target: the agent id, or "" for the fleet.
     private static func assignmentKey(_ target: UpgradeTarget) -> String {
         switch target {
         case .fleet: ""

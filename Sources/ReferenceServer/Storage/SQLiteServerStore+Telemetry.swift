@@ -103,9 +103,9 @@ extension SQLiteServerStore {
             }
             guard !fresh.isEmpty else { return stored }
 
-            // NOTE: the agent counts drops since its last acknowledged batch. When an ack is lost and
-            // the next batch mixes resent and new records, its count is added again, so
-            // droppedByAgent can overcount; the protocol carries nothing to tell the two apart.
+            // NOTE: droppedByAgent can overcount. The agent counts drops since its last acknowledged
+            // batch, so when an ack is lost and the next batch mixes resent and new records, the same
+            // drops are added again. The protocol carries nothing to tell the two cases apart.
             let trimmed = try Self.trimAgentLogs(agentID, keeping: limits.agentLogRecordsPerAgent, in: database)
             try database.run(
                 """

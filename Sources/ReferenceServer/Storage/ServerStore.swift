@@ -33,7 +33,7 @@ public protocol ServerStore: AnyObject, Sendable {
     /// Finds the agent a client certificate belongs to, by the certificate's SHA-256 fingerprint.
     func agent(certificateFingerprint: String) throws(ServerStoreError) -> AgentRecord?
 
-    /// Every agent, ordered by agent id.
+    /// Returns every agent, ordered by agent id.
     func agents() throws(ServerStoreError) -> [AgentRecord]
 
     /// Stores the agent's latest heartbeat and version and updates when it was last seen.
@@ -41,10 +41,10 @@ public protocol ServerStore: AnyObject, Sendable {
     func recordHeartbeat(agentID: String, agentVersion: String, heartbeat: [UInt8], receivedUnixMs: Int64)
         throws(ServerStoreError)
 
-    /// Records that a replica holds the agent's push channel, replacing any earlier presence.
+    /// Records that a replica has the agent's push channel, replacing any earlier presence.
     func setPushChannel(agentID: String, presence: PushChannelPresence) throws(ServerStoreError)
 
-    /// Clears the push channel presence only if `replicaID` still holds it, so a replica whose
+    /// Clears the push channel presence only if `replicaID` still has it, so a replica whose
     /// old connection closes late does not erase a newer connection on another replica.
     func clearPushChannel(agentID: String, replicaID: String) throws(ServerStoreError) -> Bool
 
@@ -63,7 +63,7 @@ public protocol ServerStore: AnyObject, Sendable {
     /// its first occurrence. All new events are durable when the call returns.
     func storeEvents(_ events: [SecurityEventRecord]) throws(ServerStoreError) -> StoredEventsOutcome
 
-    /// The agent's events in order of arrival, after `afterSequence` (0 = from the start).
+    /// Returns the agent's events in order of arrival, after `afterSequence` (0 = from the start).
     func securityEvents(agentID: String, afterSequence: Int64, limit: Int) throws(ServerStoreError)
         -> [StoredSecurityEvent]
 
@@ -73,7 +73,7 @@ public protocol ServerStore: AnyObject, Sendable {
 
     func latestStatusReport(agentID: String) throws(ServerStoreError) -> StatusReportRecord?
 
-    /// The agent's kept status reports, newest first.
+    /// Returns the agent's kept status reports, newest first.
     func statusReportHistory(agentID: String) throws(ServerStoreError) -> [StatusReportRecord]
 
     /// Stores the log records with a sequence number above the highest stored so far, adds
@@ -83,7 +83,7 @@ public protocol ServerStore: AnyObject, Sendable {
     func storeAgentLogs(agentID: String, entries: [AgentLogEntry], droppedByAgent: Int64, receivedUnixMs: Int64)
         throws(ServerStoreError) -> Int64
 
-    /// The agent's newest `limit` log records, oldest first, with the drop counts.
+    /// Returns the agent's newest `limit` log records, oldest first, with the drop counts.
     func agentLogs(agentID: String, limit: Int) throws(ServerStoreError) -> AgentLogPage
 
     // MARK: Actions
@@ -94,7 +94,7 @@ public protocol ServerStore: AnyObject, Sendable {
 
     func action(id: String) throws(ServerStoreError) -> ActionRecord?
 
-    /// The agent's actions in the given states, in creation order, at most `limit`.
+    /// Returns the agent's actions in the given states, in creation order, at most `limit`.
     func actions(agentID: String, states: Set<ActionState>, limit: Int) throws(ServerStoreError) -> [ActionRecord]
 
     /// Applies `update` only if the action is in one of `expectedStates`, atomically. Returns
@@ -109,14 +109,14 @@ public protocol ServerStore: AnyObject, Sendable {
     // MARK: Content and upgrades
 
     /// Publishes a content revision and makes it current. A new revision must be higher than every
-    /// revision stored before; publishing a stored revision again needs the same SHA-256, and
+    /// revision stored before. Publishing a stored revision again needs the same SHA-256, and also
     /// `downgrade` when it is lower than the current one. Throws `.conflict` otherwise.
     func publishContentRevision(_ revision: ContentRevisionRecord) throws(ServerStoreError)
 
-    /// The most recently published revision, or nil before the first.
+    /// Returns the most recently published revision, or nil before the first.
     func currentContentRevision() throws(ServerStoreError) -> ContentRevisionRecord?
 
-    /// The last publication of `revision`, or nil when it was never published.
+    /// Returns the last publication of `revision`, or nil when it was never published.
     func contentRevision(_ revision: Int64) throws(ServerStoreError) -> ContentRevisionRecord?
 
     /// Stores an agent build. Throws `.conflict` when the same version and platform exist with another SHA-256.
@@ -130,7 +130,7 @@ public protocol ServerStore: AnyObject, Sendable {
     /// Removes the target's assignment. Returns false when there was none.
     func removeUpgradeAssignment(target: UpgradeTarget) throws(ServerStoreError) -> Bool
 
-    /// The assignment that applies to the agent: its own, or else the fleet's.
+    /// Returns the assignment that applies to the agent: its own, or else the fleet's.
     func upgradeAssignment(agentID: String) throws(ServerStoreError) -> UpgradeAssignmentRecord?
 
     // MARK: Uploads and audit
@@ -152,7 +152,7 @@ public protocol ServerStore: AnyObject, Sendable {
     /// Records the end of an open session. Returns false when it was already closed.
     func closeTerminalSession(sessionID: String, closedUnixMs: Int64, reason: String) throws(ServerStoreError) -> Bool
 
-    /// The agent's terminal sessions, oldest first.
+    /// Returns the agent's terminal sessions, oldest first.
     func terminalSessions(agentID: String) throws(ServerStoreError) -> [TerminalSessionRecord]
 }
 

@@ -29,7 +29,7 @@ public struct ServerStoreError: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     public let code: Code
-    /// What failed, naming the record.
+    /// A description of the failure that names the record.
     public let message: String
     /// The storage engine's own description of the failure, when it reported one.
     public let underlying: String?

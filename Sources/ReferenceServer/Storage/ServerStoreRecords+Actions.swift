@@ -1,6 +1,6 @@
 // Records a `ServerStore` keeps about actions. Times are Unix milliseconds.
 
-/// Where an action is on its way to the agent. The terminal outcome is in `ActionOutcome`.
+/// The delivery stage of an action on its way to the agent. The terminal outcome is in `ActionOutcome`.
 public enum ActionState: String, Hashable, Sendable, CaseIterable {
     /// Created and not handed to the agent, or handed over by push without an ack in time.
     /// Next: `pushed`, `delivered`, `finished` (expired or cancelled before delivery).
@@ -10,7 +10,7 @@ public enum ActionState: String, Hashable, Sendable, CaseIterable {
     case pushed
     /// The agent acknowledged the action, by push or after a heartbeat reply. Next: `finished`.
     case delivered
-    /// The action reached a terminal state; `ActionRecord.outcome` says which. Final.
+    /// The action reached a terminal state; `ActionRecord.outcome` records which. Final.
     case finished
 }
 
@@ -51,7 +51,7 @@ public struct NewAction: Hashable, Sendable {
     }
 }
 
-/// How an action ended, from the agent's `ActionResult` or from the server (expired, cancelled).
+/// The end of an action, from the agent's `ActionResult` or from the server (expired, cancelled).
 public struct ActionOutcome: Hashable, Sendable {
     /// `ActionTerminalState` raw value.
     public var terminalState: Int32

@@ -51,7 +51,7 @@ public struct AgentBuildRecord: Hashable, Sendable {
     }
 }
 
-/// Who an upgrade assignment applies to. An assignment for one agent wins over the fleet's.
+/// The target of an upgrade assignment: one agent or the whole fleet. An assignment for one agent wins over the fleet's.
 public enum UpgradeTarget: Hashable, Sendable {
     case fleet
     case agent(String)
@@ -115,7 +115,7 @@ public struct TerminalSessionRecord: Hashable, Sendable {
     public var openedBy: String
     public var openedUnixMs: Int64
     public var closedUnixMs: Int64?
-    /// Why the session ended, for a person; nil while it is open.
+    /// The reason the session ended, for a person, or nil while it is open.
     public var closeReason: String?
 
     public init(

@@ -16,7 +16,7 @@ public struct AgentRecord: Hashable, Sendable {
     public var lastHeartbeat: [UInt8]?
     /// When the server last received any request from the agent.
     public var lastSeenUnixMs: Int64?
-    /// The server replica that holds the agent's push channel; nil when it is not connected.
+    /// The server replica that has the agent's push channel; nil when it is not connected.
     public var pushChannel: PushChannelPresence?
     /// Whether an administrator's isolation is in force for the agent.
     public var isolated: Bool
@@ -43,7 +43,7 @@ public struct AgentRecord: Hashable, Sendable {
 
 /// The server replica an agent's push channel is connected to, and since when.
 public struct PushChannelPresence: Hashable, Sendable {
-    /// The id of the server process that holds the WebSocket; several replicas may share one store.
+    /// The id of the server process that has the WebSocket; several replicas may share one store.
     public var replicaID: String
     public var connectedUnixMs: Int64
 
@@ -124,8 +124,8 @@ public struct StoredSecurityEvent: Hashable, Sendable {
     public var event: SecurityEventRecord
 }
 
-/// Which events of a `storeEvents` call were new and which were already stored. Both lists keep
-/// the order of the call; together they hold every event id of the call once.
+/// The split of a `storeEvents` call into new and already stored events. Both lists keep the order
+/// of the call, and together they contain every event id of the call once.
 public struct StoredEventsOutcome: Hashable, Sendable {
     public var newEventIDs: [String]
     public var duplicateEventIDs: [String]
