@@ -1,4 +1,4 @@
-/// What the emitter needs to know across files: the options and every enum by full name.
+/// Options and enum declarations that the emitters share across files.
 struct EmitContext {
     let options: GeneratorOptions
     private let enumsByName: [String: EnumDeclaration]
@@ -20,12 +20,13 @@ struct EmitContext {
     /// `"public "`, or empty for internal declarations.
     var access: String { options.publicDeclarations ? "public " : "" }
 
-    /// The Swift name of a message or enum: nested Swift types mirror nested `.proto` declarations.
+    /// Returns the Swift name of a message or enum. Nested Swift types mirror nested `.proto` declarations, so
+    /// the Swift name equals the full name.
     func swiftTypeName(_ fullName: String) -> String {
         fullName
     }
 
-    /// The Swift case of the enum's first value, which is its proto3 default.
+    /// Returns the Swift case of the enum's first value, which is its proto3 default.
     func firstCaseName(ofEnum fullName: String) -> String {
         guard let declaration = enumsByName[fullName], let first = declaration.values.first else {
             preconditionFailure("enum \(fullName) reached the emitter without values")

@@ -47,7 +47,7 @@ struct EnumEmitter {
         }
     }
 
-    /// The conformance to the runtime's enum protocol, written at file scope.
+    /// Writes the conformance to the runtime's enum protocol at file scope.
     func emitConformance(into code: inout CodeWriter) {
         code.line()
         code.line("extension \(declaration.fullName): WireEnum {}")

@@ -91,7 +91,8 @@ struct FieldCode {
 
     // MARK: - Encoding
 
-    /// The statement that writes this field from `value`, which is the property outside a oneof.
+    /// Returns the statement that writes this field from `value`: the property for a plain field, or the
+    /// bound case value for a oneof member.
     func encodeStatement(value: String, inOneof: Bool) -> String {
         let number = field.number
         let keepDefault = inOneof ? ", omittingDefault: false" : ""

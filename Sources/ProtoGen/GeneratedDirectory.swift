@@ -1,7 +1,7 @@
 import Foundation
 
-/// The folder that holds generated files. Only files ending in `.pb.swift` belong to the generator; any
-/// other file in the folder is left alone.
+/// The folder that contains generated files. Only files ending in `.pb.swift` belong to the generator, so
+/// any other file in the folder is left alone.
 public struct GeneratedDirectory: Sendable {
     public static let fileSuffix = ".pb.swift"
 

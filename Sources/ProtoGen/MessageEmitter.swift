@@ -6,7 +6,7 @@ struct MessageEmitter {
 
     private var fields: [FieldCode] { message.fields.map { FieldCode(field: $0, context: context) } }
 
-    /// The struct declaration with its nested types.
+    /// Writes the struct declaration with its nested types.
     func emitDeclaration(into code: inout CodeWriter) {
         code.documentation(message.documentation)
         code.block("\(context.access)struct \(message.name): WireMessage, Hashable, Sendable") { code in
@@ -34,7 +34,7 @@ struct MessageEmitter {
         }
     }
 
-    /// Conformances of this message and its nested types, at file scope.
+    /// Writes the conformances of this message and its nested types at file scope.
     func emitConformances(into code: inout CodeWriter) {
         code.line()
         code.block("extension \(context.swiftTypeName(message.fullName)): WireFieldCoding") { code in
@@ -69,7 +69,7 @@ struct MessageEmitter {
             }
         }
         code.line()
-        code.line("/// Fields this build does not know, in wire form; they are written back after the known fields.")
+        code.line("/// Fields this build does not know, in wire form. They are written back after the known fields.")
         code.line("\(context.access)var unknownFields: [UInt8] = []")
     }
 
@@ -86,7 +86,8 @@ struct MessageEmitter {
         }
     }
 
-    /// The oneof property as generated code refers to it, through `self` so that no parameter can shadow it.
+    /// Returns the oneof property as generated code refers to it, through `self` so that no parameter can
+    /// shadow it.
     private func oneofPropertyName(_ index: Int) -> String {
         "self." + SwiftNames.identifier(SwiftNames.lowerCamelCase(message.oneofs[index].name))
     }

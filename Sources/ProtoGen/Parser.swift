@@ -3,7 +3,7 @@
 /// Supported: `syntax = "proto3"`, `package`, messages (nested too), enums, `oneof`, `repeated`, the scalar
 /// types, message and enum field types, and `reserved` numbers, ranges and names. Everything else in
 /// proto3 (imports, options, services, maps, `optional`, extensions, groups) is rejected with an error
-/// that says it is not supported.
+/// that states it is not supported.
 struct Parser {
     private let path: String
     private let tokens: [Token]
@@ -42,7 +42,7 @@ struct Parser {
         var file = ProtoFile(path: path, package: "", messages: [], enums: [])
         if current.isIdentifier("package") {
             advance()
-            file.package = try parseFullIdentifier(what: "a package name")
+            file.package = try parseFullIdentifier(expected: "a package name")
             try expectSymbol(";")
         }
 
@@ -67,7 +67,7 @@ struct Parser {
     private mutating func parseMessage(scope: String) throws -> MessageDeclaration {
         let keyword = current
         advance()
-        let name = try expectIdentifier(what: "a message name")
+        let name = try expectIdentifier(expected: "a message name")
         let fullName = scope.isEmpty ? name : "\(scope).\(name)"
         try expectSymbol("{")
 
@@ -99,7 +99,7 @@ struct Parser {
     private mutating func parseOneof(into message: inout MessageDeclaration) throws {
         let keyword = current
         advance()
-        let name = try expectIdentifier(what: "a oneof name")
+        let name = try expectIdentifier(expected: "a oneof name")
         try expectSymbol("{")
         message.oneofs.append(OneofDeclaration(
             name: name, documentation: keyword.leadingComment + previous.trailingComment, location: keyword.location))
@@ -132,9 +132,9 @@ struct Parser {
 
         let typeName = try parseTypeName()
         let type: FieldType = ScalarType(rawValue: typeName).map { .scalar($0) } ?? .named(typeName)
-        let name = try expectIdentifier(what: "a field name")
+        let name = try expectIdentifier(expected: "a field name")
         try expectSymbol("=")
-        let number = try expectInteger(what: "a field number")
+        let number = try expectInteger(expected: "a field number")
         if current.isSymbol("[") {
             throw error(expected: "';'", found: current, note: "field options are not supported")
         }
@@ -148,9 +148,9 @@ struct Parser {
     private mutating func parseTypeName() throws -> String {
         if current.isSymbol(".") {
             advance()
-            return "." + (try parseFullIdentifier(what: "a type name"))
+            return "." + (try parseFullIdentifier(expected: "a type name"))
         }
-        return try parseFullIdentifier(what: "a field type")
+        return try parseFullIdentifier(expected: "a field type")
     }
 
     // MARK: - Enums
@@ -158,7 +158,7 @@ struct Parser {
     private mutating func parseEnum(scope: String) throws -> EnumDeclaration {
         let keyword = current
         advance()
-        let name = try expectIdentifier(what: "an enum name")
+        let name = try expectIdentifier(expected: "an enum name")
         try expectSymbol("{")
         var declaration = EnumDeclaration(
             name: name, fullName: scope.isEmpty ? name : "\(scope).\(name)", values: [],
@@ -183,11 +183,11 @@ struct Parser {
 
     private mutating func parseEnumValue() throws -> EnumValueDeclaration {
         let start = current
-        let name = try expectIdentifier(what: "an enum value name")
+        let name = try expectIdentifier(expected: "an enum value name")
         try expectSymbol("=")
         let isNegative = current.isSymbol("-")
         if isNegative { advance() }
-        let magnitude = Int64(clamping: try expectInteger(what: "an enum value number"))
+        let magnitude = Int64(clamping: try expectInteger(expected: "an enum value number"))
         if current.isSymbol("[") {
             throw error(expected: "';'", found: current, note: "enum value options are not supported")
         }
@@ -213,7 +213,7 @@ struct Parser {
         } else {
             repeat {
                 if current.isSymbol(",") { advance() }
-                let low = Int64(clamping: try expectInteger(what: "a reserved number or a quoted name"))
+                let low = Int64(clamping: try expectInteger(expected: "a reserved number or a quoted name"))
                 var high = low
                 if current.isIdentifier("to") {
                     advance()
@@ -221,7 +221,7 @@ struct Parser {
                         advance()
                         high = maximum
                     } else {
-                        high = Int64(clamping: try expectInteger(what: "a number or 'max'"))
+                        high = Int64(clamping: try expectInteger(expected: "a number or 'max'"))
                     }
                 }
                 guard low <= high else {
@@ -254,23 +254,23 @@ struct Parser {
         advance()
     }
 
-    private mutating func expectIdentifier(what: String) throws -> String {
-        guard case .identifier(let name) = current.kind else { throw error(expected: what, found: current) }
+    private mutating func expectIdentifier(expected: String) throws -> String {
+        guard case .identifier(let name) = current.kind else { throw error(expected: expected, found: current) }
         advance()
         return name
     }
 
-    private mutating func expectInteger(what: String) throws -> UInt64 {
-        guard case .integer(let value) = current.kind else { throw error(expected: what, found: current) }
+    private mutating func expectInteger(expected: String) throws -> UInt64 {
+        guard case .integer(let value) = current.kind else { throw error(expected: expected, found: current) }
         advance()
         return value
     }
 
-    private mutating func parseFullIdentifier(what: String) throws -> String {
-        var name = try expectIdentifier(what: what)
+    private mutating func parseFullIdentifier(expected: String) throws -> String {
+        var name = try expectIdentifier(expected: expected)
         while current.isSymbol(".") {
             advance()
-            name += "." + (try expectIdentifier(what: "an identifier after '.'"))
+            name += "." + (try expectIdentifier(expected: "an identifier after '.'"))
         }
         return name
     }

@@ -241,7 +241,7 @@ extension SchemaValidator {
     }
 }
 
-/// Whether `first` comes before `second` in the file.
+/// Returns true when `first` comes before `second` in the file.
 func precedes(_ first: SourceLocation, _ second: SourceLocation) -> Bool {
     (first.line, first.column) < (second.line, second.column)
 }

@@ -34,7 +34,7 @@ public struct GeneratorOptions: Sendable {
     public static let defaultOutputPath = "Sources/Protocol/Generated"
     public static let defaultRegistryName = "MessageRegistry"
 
-    /// The options `eacp-protogen` uses for its arguments, with a header command that repeats them.
+    /// Builds the options that `eacp-protogen` uses for its arguments, with a header command that repeats them.
     ///
     /// A `testableImport` adds `@testable import` of that module and makes the declarations internal.
     public static func commandLine(

@@ -12,8 +12,8 @@ enum SwiftNames {
         snake.split(separator: "_").map { part in part.prefix(1).uppercased() + part.dropFirst() }.joined()
     }
 
-    /// The Swift case name of an enum value: the prefix derived from the enum name removed, the rest in
-    /// lowerCamelCase. `ActionKind` + `ACTION_KIND_QUARANTINE_FILE` -> `quarantineFile`.
+    /// Returns the Swift case name of an enum value: the prefix derived from the enum name is removed and the
+    /// rest is lowerCamelCased. `ActionKind` + `ACTION_KIND_QUARANTINE_FILE` -> `quarantineFile`.
     ///
     /// The prefix stays when the value lacks it or when removing it would leave a name that starts with a digit.
     static func enumCaseName(enumName: String, valueName: String) -> String {

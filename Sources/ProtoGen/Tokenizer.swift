@@ -1,6 +1,6 @@
 /// Splits a `.proto` file into tokens and attaches each comment block to the token it documents.
 ///
-/// A comment block documents the next token when no blank line separates them; a comment that starts on the
+/// A comment block documents the next token when no blank line separates them. A comment that starts on the
 /// same line as a token, after it, is that token's trailing comment. Other comments, such as section
 /// headers followed by a blank line, are dropped.
 struct Tokenizer {

@@ -64,7 +64,7 @@ func parseArguments(_ list: [String]) -> Arguments {
     return arguments
 }
 
-/// The nearest folder at or above the current one that holds Package.swift.
+/// Returns the nearest folder at or above the current one that contains Package.swift.
 func packageRoot() -> URL {
     var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {

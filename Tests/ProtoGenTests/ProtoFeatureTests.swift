@@ -29,7 +29,8 @@ struct ProtoFeatureTests {
         #expect(types == ScalarType.allCases.map { FieldType.scalar($0) })
         #expect(scalars.fields[15].type == .enumeration("FixtureColor"))
         #expect(scalars.fields.map(\.number) == Array(1...16))
-        #expect(scalars.fields.allSatisfy { !$0.isRepeated && $0.oneofIndex == nil })
+        #expect(scalars.fields.allSatisfy { !$0.isRepeated })
+        #expect(scalars.fields.allSatisfy { $0.oneofIndex == nil })
     }
 
     @Test func readsRepeatedFields() throws {

@@ -92,7 +92,7 @@ struct GeneratedSchemaTests {
     }
 
     @Test func errorNamesNestedGeneratedMessage() throws {
-        // Heartbeat.capabilities (3) holds features (2) = [0xFF], which is not UTF-8.
+        // Heartbeat.capabilities (3) contains features (2) = [0xFF], which is not UTF-8.
         let bytes: [UInt8] = [0x1A, 0x03, 0x12, 0x01, 0xFF]
         let error = try #require(throws: WireDecodingError.self) { try Heartbeat(wireBytes: bytes) }
         #expect(error.description == "malformed Heartbeat.Capabilities.features (field 2) at byte 4: invalid UTF-8")

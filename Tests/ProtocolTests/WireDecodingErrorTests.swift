@@ -185,7 +185,7 @@ struct WireDecodingErrorTests {
         #expect(error.description == "limit exceeded in FixtureTree.children (field 2) at byte 4: more than maxRepeatedCount 2 elements")
     }
 
-    /// A chain of `depth` FixtureTree messages below the outermost one, linked through `next`.
+    /// Builds a chain of `depth` FixtureTree messages below the outermost one, linked through `next`.
     private func chain(depth: Int) -> FixtureTree {
         var tree = FixtureTree()
         for _ in 0..<depth {

@@ -94,7 +94,7 @@ struct WireMergeTests {
     }
 
     @Test func newerSchemaFieldsSurviveOlderDecoder() throws {
-        // FixtureEmpty stands in for an older build that knows none of FixtureScalars' fields.
+        // FixtureEmpty decodes like an older build that has none of FixtureScalars' fields.
         var newer = FixtureScalars()
         newer.int32Value = -1
         newer.stringValue = "kept"

@@ -44,7 +44,7 @@ struct WireRoundTripTests {
         return pick < known.count ? known[pick] : .unrecognized(100 + Int32(random.next() % 100_000))
     }
 
-    /// A finite float: NaN would make the decoded message unequal to itself.
+    /// Returns a float that is never NaN, because NaN would make the decoded message unequal to itself.
     private static func finite<Value: BinaryFloatingPoint>(_: Value.Type, _ random: inout SeededGenerator) -> Value {
         let choices: [Value] = [0, -0.0, 1, -1.5, .greatestFiniteMagnitude, .leastNonzeroMagnitude, .infinity]
         return choices[Int(random.next() % UInt64(choices.count))]

@@ -13,7 +13,7 @@ public struct ActionAck: WireMessage, Hashable, Sendable {
     /// The agent's clock when it recorded the action.
     public var receivedUnixMs: Int64 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

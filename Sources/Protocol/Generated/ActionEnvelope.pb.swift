@@ -35,7 +35,7 @@ public struct ActionEnvelope: WireMessage, Hashable, Sendable {
     /// INVALID_PARAMETERS.
     public var parameters: Parameters?
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -13,7 +13,7 @@ public struct ActionReceipt: WireMessage, Hashable, Sendable {
     /// Whether an ack or a result was stored.
     public var subject: ActionReceipt.Subject = .unspecified
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

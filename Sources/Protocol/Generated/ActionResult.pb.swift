@@ -31,7 +31,7 @@ public struct ActionResult: WireMessage, Hashable, Sendable {
     /// Uploads the action produced, each completed before this result was sent. At most 100.
     public var uploads: [UploadReference] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

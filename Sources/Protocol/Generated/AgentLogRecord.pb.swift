@@ -21,7 +21,7 @@ public struct AgentLogRecord: WireMessage, Hashable, Sendable {
     /// The message. At most 4096 bytes; the agent truncates longer ones.
     public var message: String = ""
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

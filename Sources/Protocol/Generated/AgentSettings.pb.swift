@@ -29,7 +29,7 @@ public struct AgentSettings: WireMessage, Hashable, Sendable {
     /// heartbeat reply, in milliseconds. Default 10000. Range 1000 to 300000.
     public var pushAckTimeoutMs: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -6,7 +6,7 @@
 public struct CancelIsolationParameters: WireMessage, Hashable, Sendable {
     public static let protoName = "CancelIsolationParameters"
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

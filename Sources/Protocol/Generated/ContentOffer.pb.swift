@@ -16,7 +16,7 @@ public struct ContentOffer: WireMessage, Hashable, Sendable {
     /// revision. The agent installs a lower revision only when this is true.
     public var downgrade: Bool = false
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

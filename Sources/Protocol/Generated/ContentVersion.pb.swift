@@ -12,7 +12,7 @@ public struct ContentVersion: WireMessage, Hashable, Sendable {
     /// SHA-256 of the content package. Exactly 32 bytes, or empty when revision is 0.
     public var sha256: [UInt8] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

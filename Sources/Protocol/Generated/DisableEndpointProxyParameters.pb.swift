@@ -9,7 +9,7 @@ public struct DisableEndpointProxyParameters: WireMessage, Hashable, Sendable {
     /// As in SetEndpointProxyParameters: the deadline for a heartbeat over a direct connection.
     public var confirmTimeoutMs: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -20,7 +20,7 @@ public struct EnrollmentReply: WireMessage, Hashable, Sendable {
     /// When the client certificate stops being valid.
     public var certificateNotAfterUnixMs: Int64 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

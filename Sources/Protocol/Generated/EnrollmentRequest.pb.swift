@@ -22,7 +22,7 @@ public struct EnrollmentRequest: WireMessage, Hashable, Sendable {
     /// The endpoint's platform.
     public var platform: Platform?
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

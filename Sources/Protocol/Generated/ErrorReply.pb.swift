@@ -17,7 +17,7 @@ public struct ErrorReply: WireMessage, Hashable, Sendable {
     /// HTTP the Retry-After header carries the same delay in whole seconds, rounded up. 0 = not given.
     public var retryAfterMs: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -37,7 +37,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
     /// The agent's clock when it built the heartbeat.
     public var agentTimeUnixMs: Int64 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}
@@ -61,7 +61,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
         /// At most 64 entries. A server ignores names it does not know.
         public var features: [String] = []
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -91,7 +91,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
         /// Why the last connection ended or failed, for a person. At most 512 bytes. Empty if none.
         public var lastError: String = ""
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -118,7 +118,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
         /// When the current state began. 0 if unknown.
         public var sinceUnixMs: Int64 = 0
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -148,7 +148,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
         /// The action that set this proxy. Empty if none did.
         public var actionId: String = ""
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -187,7 +187,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
         /// Security events the agent discarded since it started because its queue was full.
         public var droppedSecurityEvents: UInt64 = 0
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -220,7 +220,7 @@ public struct Heartbeat: WireMessage, Hashable, Sendable {
         /// What went wrong, for a person. At most 1024 bytes. Empty on success.
         public var detail: String = ""
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}

@@ -30,7 +30,7 @@ public struct HeartbeatReply: WireMessage, Hashable, Sendable {
     /// New agent settings. Absent = keep all current settings.
     public var settings: AgentSettings?
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

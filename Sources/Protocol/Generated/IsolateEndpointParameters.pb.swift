@@ -10,7 +10,7 @@ public struct IsolateEndpointParameters: WireMessage, Hashable, Sendable {
     /// management channel. At most 64 entries of at most 255 bytes.
     public var allowedHosts: [String] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -16,7 +16,7 @@ public struct Platform: WireMessage, Hashable, Sendable {
     /// CPU architecture as the system reports it, e.g. "x86_64", "aarch64". At most 32 bytes.
     public var architecture: String = ""
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -11,7 +11,7 @@ public struct PushMessage: WireMessage, Hashable, Sendable {
     /// only agent_push.
     public var direction: Direction?
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}
@@ -40,7 +40,7 @@ public struct PushMessage: WireMessage, Hashable, Sendable {
         /// Exactly one is set.
         public var payload: Payload?
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -77,7 +77,7 @@ public struct PushMessage: WireMessage, Hashable, Sendable {
         /// Exactly one is set.
         public var payload: Payload?
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}

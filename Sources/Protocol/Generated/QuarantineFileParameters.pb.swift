@@ -12,7 +12,7 @@ public struct QuarantineFileParameters: WireMessage, Hashable, Sendable {
     /// SHA-256 the file must have. Exactly 32 bytes, or empty to skip the check.
     public var sha256: [UInt8] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -15,7 +15,7 @@ public struct RejectedSecurityEvent: WireMessage, Hashable, Sendable {
     /// What is wrong with the event, for a person. At most 1024 bytes.
     public var message: String = ""
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

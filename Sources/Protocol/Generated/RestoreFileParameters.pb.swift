@@ -12,7 +12,7 @@ public struct RestoreFileParameters: WireMessage, Hashable, Sendable {
     /// Where to restore to. Empty = the original path.
     public var restorePath: String = ""
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -13,7 +13,7 @@ public struct RetrieveEndpointFilesParameters: WireMessage, Hashable, Sendable {
     /// 0 = 1073741824 (1 GiB).
     public var maxTotalBytes: UInt64 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -9,7 +9,7 @@ public struct RetrieveSecurityEventDataParameters: WireMessage, Hashable, Sendab
     /// The events whose stored data (samples, traces) the agent uploads. 1 to 100 entries.
     public var eventIds: [String] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

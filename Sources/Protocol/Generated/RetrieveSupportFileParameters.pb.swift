@@ -9,7 +9,7 @@ public struct RetrieveSupportFileParameters: WireMessage, Hashable, Sendable {
     /// Include the agent's local log files, not only its configuration and state summary.
     public var includeLogs: Bool = false
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -26,7 +26,7 @@ public struct SecurityEvent: WireMessage, Hashable, Sendable {
     /// The event's details, opaque to the protocol. At most 65536 bytes.
     public var body: [UInt8] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

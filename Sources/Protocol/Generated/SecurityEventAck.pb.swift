@@ -14,7 +14,7 @@ public struct SecurityEventAck: WireMessage, Hashable, Sendable {
     /// them from its queue and logs them.
     public var rejected: [RejectedSecurityEvent] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

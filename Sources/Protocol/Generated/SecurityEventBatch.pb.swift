@@ -9,7 +9,7 @@ public struct SecurityEventBatch: WireMessage, Hashable, Sendable {
     /// The events. 1 to 500 entries, no two with the same event_id.
     public var events: [SecurityEvent] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

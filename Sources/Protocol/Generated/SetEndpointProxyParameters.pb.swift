@@ -16,7 +16,7 @@ public struct SetEndpointProxyParameters: WireMessage, Hashable, Sendable {
     /// to the previous setting, in milliseconds. 0 = 300000. Range 1000 to 3600000.
     public var confirmTimeoutMs: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

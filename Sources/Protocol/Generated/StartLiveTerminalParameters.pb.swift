@@ -18,7 +18,7 @@ public struct StartLiveTerminalParameters: WireMessage, Hashable, Sendable {
     /// The agent closes the session after this many milliseconds without input. 0 = 900000.
     public var idleTimeoutMs: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -26,7 +26,7 @@ public struct StatusReport: WireMessage, Hashable, Sendable {
     /// Other values. At most 256 entries.
     public var properties: [StatusReport.Property] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}
@@ -52,7 +52,7 @@ public struct StatusReport: WireMessage, Hashable, Sendable {
         /// Details for a person. At most 1024 bytes.
         public var detail: String = ""
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}
@@ -76,7 +76,7 @@ public struct StatusReport: WireMessage, Hashable, Sendable {
         /// Property value. At most 4096 bytes.
         public var value: String = ""
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         public var unknownFields: [UInt8] = []
 
         public init() {}

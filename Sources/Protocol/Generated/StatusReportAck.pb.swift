@@ -9,7 +9,7 @@ public struct StatusReportAck: WireMessage, Hashable, Sendable {
     /// The highest status report sequence number the server has stored for this agent.
     public var storedSequenceNumber: UInt64 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -19,7 +19,7 @@ public struct TerminalClose: WireMessage, Hashable, Sendable {
     /// Details for a person. At most 1024 bytes.
     public var detail: String = ""
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

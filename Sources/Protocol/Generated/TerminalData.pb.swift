@@ -15,7 +15,7 @@ public struct TerminalData: WireMessage, Hashable, Sendable {
     /// The bytes, unchanged. 1 to 65536 bytes.
     public var chunk: [UInt8] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

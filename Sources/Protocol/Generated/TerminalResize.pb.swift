@@ -15,7 +15,7 @@ public struct TerminalResize: WireMessage, Hashable, Sendable {
     /// New width in columns. 1 to 1000.
     public var columns: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -19,7 +19,7 @@ public struct TerminateProcessParameters: WireMessage, Hashable, Sendable {
     /// Also terminate the process's descendants.
     public var includeDescendants: Bool = false
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -15,7 +15,7 @@ public struct UpgradeOffer: WireMessage, Hashable, Sendable {
     /// SHA-256 of the installation package. Exactly 32 bytes.
     public var sha256: [UInt8] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

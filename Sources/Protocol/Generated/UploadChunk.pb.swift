@@ -29,7 +29,7 @@ public struct UploadChunk: WireMessage, Hashable, Sendable {
     /// SHA-256 of the whole upload. Exactly 32 bytes. The same in every chunk of the upload.
     public var totalSha256: [UInt8] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

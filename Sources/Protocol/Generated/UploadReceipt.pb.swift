@@ -16,7 +16,7 @@ public struct UploadReceipt: WireMessage, Hashable, Sendable {
     /// True when all total_size bytes are stored and their SHA-256 equals total_sha256.
     public var complete: Bool = false
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     public var unknownFields: [UInt8] = []
 
     public init() {}

@@ -41,7 +41,7 @@ public struct DecodingLimits: Hashable, Sendable {
         maxNestingDepth: 32,
         // Batches in the schema hold at most a few thousand entries; 100 000 bounds memory per field.
         maxRepeatedCount: 100_000,
-        // The longest strings in the schema (PEM text, paths, log lines) are far shorter than 1 MiB.
+        // The maximum string lengths the schema sets (16 KiB of PEM text, 4 KiB paths) are far below 1 MiB.
         maxStringLength: 1024 * 1024,
         // An upload chunk carries up to 4 190 208 bytes, 4 MiB less 4 KiB for the rest of the message.
         maxBytesLength: 4_190_208

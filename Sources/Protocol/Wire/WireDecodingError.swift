@@ -3,7 +3,8 @@
 /// The error names where decoding stopped: the innermost message being decoded, the field when one was
 /// being read, and the byte offset counted from the start of the outermost input.
 public struct WireDecodingError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The class of failure. New kinds may be added, so switch over it with a `default` branch.
+    /// The class of failure, compared with `==`. It is a struct so that new kinds can be added without
+    /// breaking callers.
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Code: Hashable, Sendable {
             case truncated
@@ -13,7 +14,7 @@ public struct WireDecodingError: Error, Hashable, Sendable, CustomStringConverti
 
         private let code: Code
 
-        /// The input ended before the message was complete; more bytes might have made it valid.
+        /// The input ended before the message was complete, so more bytes might make it valid.
         public static let truncated = Kind(code: .truncated)
 
         /// The bytes can never be a valid encoding of the message, whatever follows them.
@@ -45,7 +46,7 @@ public struct WireDecodingError: Error, Hashable, Sendable, CustomStringConverti
     /// Offset of the first byte of the element that failed, counted from the start of the outermost input.
     public var byteOffset: Int
 
-    /// What was wrong, such as `invalid UTF-8`.
+    /// Description of the problem, such as `invalid UTF-8`.
     public var reason: String
 
     public init(

@@ -51,7 +51,7 @@ extension WireFieldCoding {
         return writer.bytes
     }
 
-    /// Reads fields until `reader` is exhausted; fields already set are overwritten, appended to or merged
+    /// Reads fields until `reader` is exhausted. Fields already set are overwritten, appended to or merged,
     /// following the proto3 rules.
     mutating func merge(from reader: inout WireReader) throws {
         while let field = try reader.readTag() {

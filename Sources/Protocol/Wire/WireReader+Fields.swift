@@ -1,8 +1,8 @@
 /// Typed field readers that generated `decodeField(_:from:)` methods call, one per field kind.
 ///
 /// Each takes the tag just read and the field's `.proto` name, checks the wire type, and names the field in
-/// any error it throws. Singular fields return the new value (the last one on the wire wins); repeated fields
-/// append; message fields merge into what an earlier occurrence left, following proto3.
+/// any error it throws. Singular fields return the new value, so the last one on the wire wins. Repeated
+/// fields append. Message fields merge into what an earlier occurrence left, as proto3 requires.
 extension WireReader {
     // MARK: - Scalars
 

@@ -2,12 +2,12 @@
 ///
 /// The reader never reads past `end`. A length-delimited field opens a sub-reader over exactly its body, so a
 /// nested message cannot overrun its parent. Running out of bytes is *truncated* only when `end` is the end of
-/// the outermost input, because more input could still arrive; inside a body whose length the parent already
+/// the outermost input, because more input could still arrive. Inside a body whose length the parent already
 /// fixed, running out is *malformed*.
 struct WireReader {
     let limits: DecodingLimits
 
-    /// Number of messages enclosing this one; the outermost message is at depth 0.
+    /// Number of messages enclosing this one. The outermost message is at depth 0.
     let depth: Int
 
     /// Protocol Buffers name of the message being read, used in errors.
@@ -18,7 +18,7 @@ struct WireReader {
     private let end: Int
     private let endIsInputEnd: Bool
 
-    /// The field being read, named in errors; nil between fields.
+    /// The field being read, named in errors, or nil between fields.
     private var currentField: (number: Int, name: String?)?
 
     /// Creates a reader over a whole input after checking its size against `limits`.
@@ -183,7 +183,7 @@ struct WireReader {
         return start
     }
 
-    /// The error for running out of bytes: truncated at the end of the input, malformed inside a sized body.
+    /// Builds the error for running out of bytes: truncated at the end of the input, malformed inside a sized body.
     private func outOfBytes(at offset: Int, _ element: String) -> WireDecodingError {
         if endIsInputEnd { return failure(.truncated, at: offset, "input ended inside \(element)") }
         return failure(.malformed, at: offset, "\(element) runs past the end of the enclosing field")

@@ -1,4 +1,4 @@
-/// How one proto3 scalar type is read and written: its wire type, its Swift value and its default.
+/// Encoding rules of one proto3 scalar type: its wire type, its Swift value type and its default.
 ///
 /// Generated code names a scalar type by one of the conforming enums, such as `ProtoSInt64.self`, so that one
 /// generic reader and writer function serves every scalar type.
@@ -9,7 +9,7 @@ protocol WireScalar {
     static func read(from reader: inout WireReader) throws -> Value
     static func write(_ value: Value, to writer: inout WireWriter)
 
-    /// Whether `value` is the proto3 default, which a singular field leaves off the wire.
+    /// Returns whether `value` is the proto3 default, which a singular field leaves off the wire.
     static func isDefault(_ value: Value) -> Bool
 }
 

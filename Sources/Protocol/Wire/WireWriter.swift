@@ -31,7 +31,7 @@ struct WireWriter {
 
     /// Writes a tag, then a length prefix and the body that `writeBody` appends.
     ///
-    /// One byte is reserved for the length, which covers bodies under 128 bytes; a longer body is shifted
+    /// One byte is reserved for the length, which covers bodies under 128 bytes. A longer body is shifted
     /// once to make room for the longer prefix, so the body is never encoded twice.
     mutating func writeLengthDelimited(_ number: Int, _ writeBody: (inout WireWriter) -> Void) {
         writeTag(number, .lengthDelimited)

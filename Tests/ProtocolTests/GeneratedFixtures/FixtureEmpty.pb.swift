@@ -8,7 +8,7 @@
 struct FixtureEmpty: WireMessage, Hashable, Sendable {
     static let protoName = "FixtureEmpty"
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     var unknownFields: [UInt8] = []
 
     init() {}

@@ -28,7 +28,7 @@ struct FixtureEnvelope: WireMessage, Hashable, Sendable {
     /// Numbered below the oneof members so that encoding must interleave them.
     var early: UInt32 = 0
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     var unknownFields: [UInt8] = []
 
     init() {}
@@ -60,7 +60,7 @@ struct FixtureEnvelope: WireMessage, Hashable, Sendable {
 
         var counts: [Int32] = []
 
-        /// Fields this build does not know, in wire form; they are written back after the known fields.
+        /// Fields this build does not know, in wire form. They are written back after the known fields.
         var unknownFields: [UInt8] = []
 
         init() {}

@@ -42,7 +42,7 @@ struct FixtureRepeated: WireMessage, Hashable, Sendable {
 
     var items: [FixtureScalars] = []
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     var unknownFields: [UInt8] = []
 
     init() {}

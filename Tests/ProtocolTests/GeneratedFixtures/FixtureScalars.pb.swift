@@ -40,7 +40,7 @@ struct FixtureScalars: WireMessage, Hashable, Sendable {
 
     var color: FixtureColor = .unspecified
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     var unknownFields: [UInt8] = []
 
     init() {}

@@ -14,7 +14,7 @@ struct FixtureTree: WireMessage, Hashable, Sendable {
 
     var link: Link?
 
-    /// Fields this build does not know, in wire form; they are written back after the known fields.
+    /// Fields this build does not know, in wire form. They are written back after the known fields.
     var unknownFields: [UInt8] = []
 
     init() {}
