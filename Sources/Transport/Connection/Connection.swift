@@ -98,6 +98,7 @@ public final class Connection: EventSource, @unchecked Sendable {
     public var isWritable: Bool { !pausedByBackpressure }
 
     public var localAddress: SocketAddress? { try? Socket.localAddress(fd) }
+    public var remoteAddress: SocketAddress? { try? Socket.remoteAddress(fd) }
 
     /// Replaces the security layer on an active connection and starts its handshake, for TLS through an
     /// HTTP CONNECT tunnel. `inbound` are bytes that arrived after the proxy's response.

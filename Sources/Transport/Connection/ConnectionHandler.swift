@@ -49,6 +49,7 @@ public struct ConnectionError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let reset = Code(name: "reset")
         public static let endedDuringHandshake = Code(name: "endedDuringHandshake")
         public static let loopStopped = Code(name: "loopStopped")
+        public static let shutdown = Code(name: "shutdown")
     }
 
     public let code: Code

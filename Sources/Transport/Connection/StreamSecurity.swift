@@ -26,6 +26,8 @@ public protocol StreamSecurity: AnyObject {
     func takeOutbound() -> [UInt8]
     /// Queues the orderly end of the stream, such as TLS close_notify.
     func closeOutbound()
+    /// The peer's verified certificate once the handshake is complete, or nil when it presented none.
+    var peerCertificate: PeerCertificate? { get }
 }
 
 /// A `StreamSecurity` that passes bytes through unchanged: for tests, local debugging and the clear-text
@@ -56,4 +58,6 @@ public final class PlaintextStream: StreamSecurity {
     }
 
     public func closeOutbound() {}
+
+    public var peerCertificate: PeerCertificate? { nil }
 }

@@ -70,12 +70,23 @@ enum Socket {
     }
 
     static func localAddress(_ fd: Int32) throws(SystemError) -> SocketAddress {
+        try address(of: fd, call: "getsockname", getsockname)
+    }
+
+    static func remoteAddress(_ fd: Int32) throws(SystemError) -> SocketAddress {
+        try address(of: fd, call: "getpeername", getpeername)
+    }
+
+    private static func address(
+        of fd: Int32, call: String,
+        _ function: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32
+    ) throws(SystemError) -> SocketAddress {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { function(fd, $0, &length) }
         }
-        guard result == 0 else { throw SystemError.last("getsockname") }
+        guard result == 0 else { throw SystemError.last(call) }
         return withUnsafeBytes(of: storage) { SocketAddress(storage: UnsafeRawBufferPointer(rebasing: $0.prefix(Int(length)))) }
     }
 

@@ -1,0 +1,113 @@
+/// Per-route limits and checks.
+public struct HTTPRouteOptions: Sendable {
+    /// The largest body this route accepts; nil uses the server's `limits.maxBodyBytes`.
+    public var maxBodyBytes: Int?
+    /// The media types the route accepts in Content-Type (parameters ignored); nil accepts any.
+    /// A request whose Content-Type is missing or not listed gets 415.
+    public var acceptedContentTypes: [String]?
+
+    public init(maxBodyBytes: Int? = nil, acceptedContentTypes: [String]? = nil) {
+        self.maxBodyBytes = maxBodyBytes
+        self.acceptedContentTypes = acceptedContentTypes
+    }
+}
+
+/// Maps a method and a path to a handler. Path patterns are literal segments and `{name}` segments
+/// that match any one non-empty segment, such as `/eacp/v1/content/{revision}`.
+public struct HTTPRouter: Sendable {
+    enum Target: Sendable {
+        case http(HTTPHandler)
+        case webSocket(WebSocketConfiguration, WebSocketAcceptHandler)
+    }
+
+    struct Route: Sendable {
+        var method: HTTPMethod
+        var segments: [Substring]
+        var options: HTTPRouteOptions
+        var target: Target
+    }
+
+    /// A route that matched, with its path parameters.
+    struct Match {
+        var route: Route
+        var parameters: [String: String]
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route; an earlier route wins when two match the same request.
+    public mutating func add(
+        _ method: HTTPMethod, _ pattern: String, options: HTTPRouteOptions = HTTPRouteOptions(),
+        handler: @escaping HTTPHandler
+    ) {
+        routes.append(Route(method: method, segments: Self.segments(pattern), options: options, target: .http(handler)))
+    }
+
+    /// Adds a WebSocket endpoint at `pattern`: a GET that must upgrade, answered 426 otherwise.
+    public mutating func addWebSocket(
+        _ pattern: String, configuration: WebSocketConfiguration = WebSocketConfiguration(),
+        onAccept: @escaping WebSocketAcceptHandler
+    ) {
+        let route = Route(
+            method: .get, segments: Self.segments(pattern), options: HTTPRouteOptions(maxBodyBytes: 0),
+            target: .webSocket(configuration, onAccept))
+        routes.append(route)
+    }
+
+    /// Finds the route for a request, or throws 404 when no path matches and 405 (with the allowed
+    /// methods) when paths match but methods do not.
+    func match(method: HTTPMethod, path: Substring) throws(HTTPError) -> Match {
+        let requestSegments = Self.segments(path)
+        var allowed: [HTTPMethod] = []
+        for route in routes {
+            guard let parameters = Self.parameters(route.segments, requestSegments) else { continue }
+            if route.method == method || (method == .head && route.method == .get) {
+                return Match(route: route, parameters: parameters)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        guard allowed.isEmpty else {
+            var error = HTTPError(.methodNotAllowed, "\(method) is not allowed on \(path)")
+            error.allowedMethods = allowed
+            throw error
+        }
+        throw HTTPError(.routeNotFound, "no route for \(path)")
+    }
+
+    private static func segments(_ path: some StringProtocol) -> [Substring] {
+        Substring(path).split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
+    }
+
+    private static func parameters(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+        guard pattern.count == path.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (expected, actual) in zip(pattern, path) {
+            if expected.hasPrefix("{") && expected.hasSuffix("}") {
+                guard !actual.isEmpty, let decoded = percentDecoded(actual) else { return nil }
+                parameters[String(expected.dropFirst().dropLast())] = decoded
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return parameters
+    }
+
+    /// Decodes %XX escapes; returns nil for a malformed escape or bytes that are not UTF-8.
+    static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            else { return nil }
+            bytes.append(value)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,279 @@
+/// The server side of one HTTP/1.1 connection: parses requests, applies the route's limits and the
+/// timeouts, runs handlers one request at a time, and writes responses.
+final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
+    // @unchecked: every property is touched only on the connection's loop thread; handler tasks come
+    // back to it through `Connection.execute`.
+
+    private enum State {
+        /// Between requests; the idle timer runs. Next: readingHead on the first byte.
+        case idle
+        /// Part of a head arrived; the header timer runs. Next: readingBody, or closing after an error.
+        case readingHead
+        /// The body timer runs. Next: processing, upgraded, or closing after an error.
+        case readingBody(HTTPRouter.Match, HTTPRequestHead)
+        /// A handler runs and reading is paused. Next: idle when the connection stays open, else closing.
+        case processing(HTTPRequestHead)
+        /// The connection carries a WebSocket now. Terminal for this handler.
+        case upgraded(WebSocket)
+        /// The last response is written and the connection closes. Terminal.
+        case closing
+    }
+
+    private let server: HTTPServer
+    private let token: Int
+    private var connection: Connection?
+    private var parser: HTTPRequestParser
+    private var state = State.idle
+    private var body: [UInt8] = []
+    private var timer: TimerID?
+    private var draining = false
+    private var closeAfterResponse = false
+    private var closed = false
+
+    init(server: HTTPServer, token: Int) {
+        self.server = server
+        self.token = token
+        parser = HTTPRequestParser(limits: server.configuration.limits)
+    }
+
+    /// Makes the connection reachable for shutdown once `Connection.accept` returns.
+    func attach(_ connection: Connection) {
+        guard !closed else { return }
+        self.connection = connection
+        server.registry.activate(token, self)
+    }
+
+    func execute(_ work: @escaping @Sendable (HTTPServerConnection) -> Void) {
+        connection?.execute { [self] _ in work(self) }
+    }
+
+    // MARK: ConnectionHandler
+
+    func connectionDidBecomeActive(_ connection: Connection) {
+        self.connection = connection
+        startTimer(server.configuration.idleTimeout) { $0.closeQuietly() }
+    }
+
+    func connection(_ connection: Connection, didRead bytes: UnsafeRawBufferPointer) {
+        parser.append(bytes)
+        if case .idle = state {
+            state = .readingHead
+            startTimer(server.configuration.headerTimeout) {
+                $0.respond(to: HTTPError(.headerTimeout, "request header section did not arrive in time"))
+            }
+        }
+        processParts()
+    }
+
+    func connectionDidReadEndOfStream(_ connection: Connection) {
+        // A client may end its side after sending a request and still read the response.
+        if case .processing = state {
+            closeAfterResponse = true
+        } else {
+            closeQuietly()
+        }
+    }
+
+    func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        closed = true
+        cancelTimer()
+        self.connection = nil
+        server.registry.release(token)
+    }
+
+    // MARK: Shutdown
+
+    /// Closes an idle connection at once; a busy one closes after its response, a WebSocket with 1001.
+    func beginDrain() {
+        draining = true
+        switch state {
+        case .idle: closeQuietly()
+        case .upgraded(let webSocket): webSocket.close(code: .goingAway, reason: "server is shutting down")
+        case .readingHead, .readingBody, .processing, .closing: break
+        }
+    }
+
+    func forceClose() {
+        connection?.fail(ConnectionError(.shutdown, "server shut down before the connection finished"))
+    }
+
+    // MARK: Requests
+
+    private func processParts() {
+        while true {
+            switch state {
+            case .processing, .upgraded, .closing: return
+            case .idle, .readingHead, .readingBody: break
+            }
+            let part: HTTPRequestPart?
+            do {
+                part = try parser.nextPart()
+            } catch {
+                respond(to: error)
+                return
+            }
+            switch part {
+            case nil: return
+            case .head(let head): headReceived(head)
+            case .body(let bytes): body += bytes
+            case .end: requestComplete()
+            }
+        }
+    }
+
+    private func headReceived(_ head: HTTPRequestHead) {
+        do throws(HTTPError) {
+            let match = try server.router.match(method: head.method, path: head.path)
+            try Self.checkContentType(head, accepted: match.route.options.acceptedContentTypes)
+            parser.bodyLimit = match.route.options.maxBodyBytes ?? server.configuration.limits.maxBodyBytes
+            if head.headers.tokens(name: "Expect").contains("100-continue") && head.version == .http1_1 {
+                let length = try? HTTPBodyFraming.contentLength(head.headers.values(name: "Content-Length"))
+                if let length, length > parser.bodyLimit {
+                    throw HTTPError(.bodyTooLarge, "body is larger than the limit of \(parser.bodyLimit) bytes")
+                }
+                connection?.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            }
+            state = .readingBody(match, head)
+            body = []
+            startTimer(server.configuration.bodyTimeout) {
+                $0.respond(to: HTTPError(.bodyTimeout, "request body did not arrive in time"))
+            }
+        } catch {
+            respond(to: error)
+        }
+    }
+
+    private static func checkContentType(_ head: HTTPRequestHead, accepted: [String]?) throws(HTTPError) {
+        guard let accepted else { return }
+        let mediaType = head.headers.first(name: "Content-Type")?.split(separator: ";").first?
+            .trimmingASCIIWhitespace().lowercasedASCII()
+        guard let mediaType, accepted.contains(where: { $0.lowercasedASCII() == mediaType }) else {
+            throw HTTPError(
+                .unsupportedMediaType,
+                "Content-Type must be \(accepted.joined(separator: " or ")), not \(mediaType ?? "missing")")
+        }
+    }
+
+    private func requestComplete() {
+        guard case .readingBody(let match, let head) = state, let connection else { return }
+        cancelTimer()
+        let request = HTTPRequest(
+            head: head, pathParameters: match.parameters, body: body, remoteAddress: connection.remoteAddress,
+            peerCertificate: connection.security.peerCertificate)
+        body = []
+
+        switch match.route.target {
+        case .webSocket(let configuration, let onAccept):
+            upgrade(request, configuration: configuration, onAccept: onAccept)
+        case .http(let handler):
+            state = .processing(head)
+            connection.pauseReading()
+            Task { [self] in
+                let response = await Self.run(handler, request)
+                connection.execute { [self] _ in respond(with: response) }
+            }
+        }
+    }
+
+    private static func run(_ handler: HTTPHandler, _ request: HTTPRequest) async -> HTTPResponse {
+        do {
+            return try await handler(request)
+        } catch let error as HTTPError {
+            return HTTPResponse(error: error)
+        } catch {
+            // The error may carry internal details, so the client gets only the status.
+            return HTTPResponse(status: .internalServerError, headers: ["Content-Type": "text/plain"], body: Array("internal error\n".utf8))
+        }
+    }
+
+    private func upgrade(_ request: HTTPRequest, configuration: WebSocketConfiguration, onAccept: WebSocketAcceptHandler) {
+        guard let connection else { return }
+        let response: HTTPResponseHead
+        do {
+            response = try WebSocketHandshake.acceptUpgrade(request.head)
+        } catch {
+            respond(to: error)
+            return
+        }
+        connection.write(response.encoded())
+        let webSocket = WebSocket(
+            connection: connection, role: .server, configuration: configuration, inbound: parser.takeUnconsumedBytes())
+        webSocket.onClosed = { [self] in connectionDidClose(connection, error: nil) }
+        state = .upgraded(webSocket)
+        if draining { webSocket.close(code: .goingAway, reason: "server is shutting down") }
+        onAccept(webSocket, request)
+    }
+
+    // MARK: Responses
+
+    private func respond(with response: HTTPResponse) {
+        guard case .processing(let head) = state, let connection, !closed else { return }
+        let keepAlive = head.keepAlive && !draining && !closeAfterResponse
+            && !response.headers.tokens(name: "Connection").contains("close")
+        write(response, method: head.method, version: head.version, keepAlive: keepAlive)
+        guard keepAlive else {
+            state = .closing
+            connection.close()
+            return
+        }
+
+        state = .idle
+        startTimer(server.configuration.idleTimeout) { $0.closeQuietly() }
+        connection.resumeReading()
+        if parser.bufferedCount > 0 {
+            state = .readingHead
+            startTimer(server.configuration.headerTimeout) {
+                $0.respond(to: HTTPError(.headerTimeout, "request header section did not arrive in time"))
+            }
+            processParts()
+        }
+    }
+
+    /// Answers an error and closes, because after most errors the rest of the byte stream cannot be trusted.
+    private func respond(to error: HTTPError) {
+        cancelTimer()
+        guard let connection, !closed else { return }
+        state = .closing
+        write(HTTPResponse(error: error), method: .get, version: .http1_1, keepAlive: false)
+        connection.close()
+    }
+
+    private func write(_ response: HTTPResponse, method: HTTPMethod, version: HTTPVersion, keepAlive: Bool) {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Date", value: HTTPSerialization.httpDate())
+        let code = response.status.code
+        if !(response.status.isInformational || code == 204 || code == 304) {
+            headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        }
+        if !keepAlive {
+            headers.replaceOrAdd(name: "Connection", value: "close")
+        } else if version == .http1_0 {
+            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(status: response.status, headers: headers).encoded()
+        connection?.write(method == .head ? head : head + response.body)
+    }
+
+    private func closeQuietly() {
+        cancelTimer()
+        state = .closing
+        connection?.close()
+    }
+
+    // MARK: Timer
+
+    private func startTimer(_ delay: Duration, _ action: @escaping (HTTPServerConnection) -> Void) {
+        cancelTimer()
+        guard let loop = connection?.loop else { return }
+        timer = loop.scheduleTimer(after: delay) { [weak self] in
+            guard let self else { return }
+            timer = nil
+            action(self)
+        }
+    }
+
+    private func cancelTimer() {
+        if let timer { connection?.loop.cancelTimer(timer) }
+        timer = nil
+    }
+}

@@ -1,0 +1,158 @@
+import Synchronization
+
+/// An open WebSocket connection carrying binary messages, on the server or the client side.
+///
+/// `send` and `close` may be called from any thread. Received messages arrive on `messages`, which
+/// finishes when the connection closes; `closeResult` then tells how it ended.
+public final class WebSocket: ConnectionHandler, @unchecked Sendable {
+    // @unchecked: `parser`, `machine` and the timers are touched only on the connection's loop thread;
+    // `result` is behind a mutex, and the stream continuation is thread-safe.
+
+    public enum Role: Sendable { case server, client }
+
+    public let role: Role
+    public let configuration: WebSocketConfiguration
+    /// Complete binary messages from the peer, in order.
+    public let messages: AsyncStream<[UInt8]>
+
+    let connection: Connection
+    private let continuation: AsyncStream<[UInt8]>.Continuation
+    private let result = Mutex<WebSocketCloseResult?>(nil)
+    private var parser: WebSocketFrameParser
+    private var machine = WebSocketStateMachine()
+    private var pingTimer: TimerID?
+    private var pongTimer: TimerID?
+    private var closeTimer: TimerID?
+    /// Runs on the loop once the connection has closed; the server uses it to count connections.
+    var onClosed: (() -> Void)?
+
+    /// Takes over `connection` after a successful handshake. `inbound` are bytes that arrived behind the
+    /// handshake. Call on the connection's loop thread.
+    init(connection: Connection, role: Role, configuration: WebSocketConfiguration, inbound: [UInt8]) {
+        self.connection = connection
+        self.role = role
+        self.configuration = configuration
+        // NOTE: the stream buffers without bound, so an application that stops reading `messages` lets
+        // them pile up in memory; EACP peers send few, small messages on this channel.
+        (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
+        parser = WebSocketFrameParser(role: role == .server ? .server : .client, maxMessageBytes: configuration.maxMessageBytes)
+        connection.handler = self
+        schedulePing()
+        if !inbound.isEmpty {
+            inbound.withUnsafeBytes { received($0) }
+        }
+    }
+
+    /// How the connection ended, or nil while it is open.
+    public var closeResult: WebSocketCloseResult? { result.withLock { $0 } }
+
+    /// Sends one binary message. Messages sent after close are dropped.
+    public func send(_ message: [UInt8]) {
+        connection.execute { [self] _ in
+            guard machine.state == .open else { return }
+            write(WebSocketFrame(opcode: .binary, payload: message))
+        }
+    }
+
+    /// Starts the closing handshake with `code`; the connection closes once the peer answers or
+    /// `closeTimeout` passes.
+    public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
+        connection.execute { [self] _ in perform(machine.closeRequested(code: code, reason: reason)) }
+    }
+
+    /// Closes with `error`'s close code, for example `.policyViolation` for a message that does not decode.
+    public func fail(_ error: WebSocketError) {
+        connection.execute { [self] _ in perform(machine.failed(error)) }
+    }
+
+    // MARK: ConnectionHandler
+
+    public func connectionDidBecomeActive(_ connection: Connection) {}
+
+    public func connection(_ connection: Connection, didRead bytes: UnsafeRawBufferPointer) {
+        received(bytes)
+    }
+
+    public func connectionDidReadEndOfStream(_ connection: Connection) {
+        perform(machine.connectionEnded(error: nil))
+    }
+
+    public func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        let failure = error.map { WebSocketError(.connectionClosed, "connection failed: \($0)") }
+        perform(machine.connectionEnded(error: failure))
+        cancelTimers()
+        finish(result: closeResult ?? WebSocketCloseResult(code: .abnormalClosure, reason: "", error: failure))
+        onClosed?()
+        onClosed = nil
+    }
+
+    // MARK: Inbound and actions
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        parser.append(bytes)
+        while machine.state != .closed {
+            do {
+                guard let frame = try parser.nextFrame() else { return }
+                perform(machine.frameReceived(frame))
+            } catch {
+                perform(machine.failed(error))
+            }
+        }
+    }
+
+    private func perform(_ actions: [WebSocketStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .deliver(let message):
+                continuation.yield(message)
+            case .send(let frame):
+                write(frame)
+            case .startCloseTimer:
+                closeTimer = connection.loop.scheduleTimer(after: configuration.closeTimeout) { [weak self] in
+                    guard let self else { return }
+                    perform(machine.closeTimedOut())
+                }
+            case .closeConnection(let closeResult):
+                finish(result: closeResult)
+                cancelTimers()
+                connection.close()
+            }
+        }
+    }
+
+    private func write(_ frame: WebSocketFrame) {
+        let maskingKey = role == .client ? WebSocketFrame.randomMaskingKey() : nil
+        connection.write(frame.encode(maskingKey: maskingKey))
+    }
+
+    private func finish(result closeResult: WebSocketCloseResult) {
+        let first = result.withLock { stored in
+            guard stored == nil else { return false }
+            stored = closeResult
+            return true
+        }
+        if first { continuation.finish() }
+    }
+
+    // MARK: Keepalive
+
+    private func schedulePing() {
+        pingTimer = connection.loop.scheduleTimer(after: configuration.pingInterval) { [weak self] in
+            guard let self, machine.state == .open else { return }
+            perform(machine.pingDue())
+            guard machine.state == .open else { return }
+            pongTimer = connection.loop.scheduleTimer(after: configuration.pongTimeout) { [weak self] in
+                guard let self else { return }
+                perform(machine.pongTimedOut())
+            }
+            schedulePing()
+        }
+    }
+
+    private func cancelTimers() {
+        for timer in [pingTimer, pongTimer, closeTimer].compactMap({ $0 }) { connection.loop.cancelTimer(timer) }
+        pingTimer = nil
+        pongTimer = nil
+        closeTimer = nil
+    }
+}
