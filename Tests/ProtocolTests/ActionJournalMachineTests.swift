@@ -28,7 +28,9 @@ import Testing
 
     @Test func notBeforeSchedulesThenRuns() throws {
         var entry = Machine()
-        #expect(try entry.received(now: 1_000, notBefore: 5_000, expires: 9_000) == .acknowledgeAndSchedule(startAtMilliseconds: 5_000))
+        #expect(
+            try entry.received(now: 1_000, notBefore: 5_000, expires: 9_000)
+                == .acknowledgeAndSchedule(startAtMilliseconds: 5_000))
         #expect(try entry.received(now: 2_000, notBefore: 5_000, expires: 9_000) == .acknowledgeAgain)
         #expect(try entry.restarted() == .schedule(startAtMilliseconds: 5_000))
         #expect(try entry.startTimeReached(now: 5_000) == .run)
@@ -37,7 +39,9 @@ import Testing
 
     @Test func scheduledActionExpiresBeforeStart() throws {
         var entry = Machine()
-        #expect(try entry.received(now: 1_000, notBefore: 5_000, expires: 6_000) == .acknowledgeAndSchedule(startAtMilliseconds: 5_000))
+        #expect(
+            try entry.received(now: 1_000, notBefore: 5_000, expires: 6_000)
+                == .acknowledgeAndSchedule(startAtMilliseconds: 5_000))
         #expect(try entry.startTimeReached(now: 6_000) == .report(.expired))
         #expect(entry.outcome == .expired)
     }

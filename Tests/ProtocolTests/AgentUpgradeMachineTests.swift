@@ -18,7 +18,9 @@ import Testing
         #expect(try machine.downloadCompleted() == .verify)
         #expect(try machine.verificationFinished(sha256: Self.digest) == .stage(AgentVersion(1, 5)))
         #expect(try machine.offerReceived(Self.offer16) == .none)  // ignored while staged
-        #expect(try machine.installPermitted() == .runInstaller(version: AgentVersion(1, 5), previousVersion: AgentVersion(1, 4)))
+        #expect(
+            try machine.installPermitted()
+                == .runInstaller(version: AgentVersion(1, 5), previousVersion: AgentVersion(1, 4)))
         #expect(try machine.installerSucceeded() == .restartIntoNewVersion(heartbeatDeadlineMilliseconds: 600_000))
         #expect(machine.runningVersion == AgentVersion(1, 4))
         #expect(try machine.heartbeatSucceeded() == .commit)

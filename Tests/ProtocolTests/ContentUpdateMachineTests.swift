@@ -45,7 +45,9 @@ import Testing
         var machine = try Self.downloading()
         #expect(try machine.bytesReceived(100) == .none)
         #expect(try machine.downloadCompleted() == .verify)
-        #expect(try machine.verificationFinished(sha256: Self.digest5) == .scheduleRetry(delayMilliseconds: 30_000, discardDownload: true))
+        #expect(
+            try machine.verificationFinished(sha256: Self.digest5)
+                == .scheduleRetry(delayMilliseconds: 30_000, discardDownload: true))
         #expect(try machine.retryTimerFired() == .requestRange(revision: 6, fromOffset: 0))
     }
 
@@ -88,7 +90,9 @@ import Testing
         let version7 = try ValidatedContentVersion(revision: 7, sha256: [UInt8](repeating: 7, count: 32))
         var machine = try Self.downloading()
         #expect(try machine.bytesReceived(10) == .none)
-        #expect(try machine.offerReceived(.init(version: version7, sizeBytes: 70)) == .scheduleDownload(discardPrevious: true))
+        #expect(
+            try machine.offerReceived(.init(version: version7, sizeBytes: 70))
+                == .scheduleDownload(discardPrevious: true))
         #expect(try machine.beginDownload() == .requestRange(revision: 7, fromOffset: 0))
     }
 
@@ -96,7 +100,9 @@ import Testing
         let version7 = try ValidatedContentVersion(revision: 7, sha256: [UInt8](repeating: 7, count: 32))
         var machine = try Self.downloading()
         #expect(try machine.downloadInterrupted() == .scheduleRetry(delayMilliseconds: 30_000, discardDownload: false))
-        #expect(try machine.offerReceived(.init(version: version7, sizeBytes: 70)) == .scheduleDownload(discardPrevious: true))
+        #expect(
+            try machine.offerReceived(.init(version: version7, sizeBytes: 70))
+                == .scheduleDownload(discardPrevious: true))
         #expect(machine.stateName == .offered)
     }
 
@@ -106,7 +112,9 @@ import Testing
         #expect(try machine.offerReceived(.init(version: Self.version5, sizeBytes: 100)) == .none)
         #expect(try machine.offerReceived(.init(version: version4, sizeBytes: 100)) == .none)
         #expect(machine.stateName == .idle)
-        #expect(try machine.offerReceived(.init(version: version4, sizeBytes: 100, downgrade: true)) == .scheduleDownload(discardPrevious: false))
+        #expect(
+            try machine.offerReceived(.init(version: version4, sizeBytes: 100, downgrade: true))
+                == .scheduleDownload(discardPrevious: false))
         #expect(machine.stateName == .offered)
     }
 
@@ -160,7 +168,8 @@ extension ContentUpdateMachine: SweepableMachine {
     static let offers: [Offer] = [
         ContentUpdateMachineTests.offer6,
         Offer(version: ContentUpdateMachineTests.version5, sizeBytes: 100),
-        Offer(version: try! ValidatedContentVersion(revision: 7, sha256: [UInt8](repeating: 7, count: 32)), sizeBytes: 70),
+        Offer(
+            version: try! ValidatedContentVersion(revision: 7, sha256: [UInt8](repeating: 7, count: 32)), sizeBytes: 70),
     ]
 
     // Digests for `verificationFinished`: matching, then not matching.

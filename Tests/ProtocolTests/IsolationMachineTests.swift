@@ -11,7 +11,9 @@ import Testing
 
     @Test func isolatesAndReleases() throws {
         var machine = Machine(managementEndpoints: [Self.server])
-        #expect(try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics]) == .applyIsolation(allowed: [Self.server, Self.forensics]))
+        #expect(
+            try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics])
+                == .applyIsolation(allowed: [Self.server, Self.forensics]))
         #expect(try machine.isolationApplied() == .reportSucceeded(actionID: "a1"))
         #expect(machine.stateName == .isolated)
         #expect(try machine.isolateRequested(actionID: "a2") == .reportSucceeded(actionID: "a2"))  // already isolated
@@ -24,11 +26,16 @@ import Testing
 
     @Test func managementChannelIsAlwaysAllowed() throws {
         var machine = Machine(managementEndpoints: [Self.server])
-        #expect(try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.server]) == .applyIsolation(allowed: [Self.server]))
-        #expect(try machine.managementEndpointsChanged([Self.server, Self.proxy]) == .updateAllowedEndpoints([Self.server, Self.proxy]))
+        #expect(
+            try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.server])
+                == .applyIsolation(allowed: [Self.server]))
+        #expect(
+            try machine.managementEndpointsChanged([Self.server, Self.proxy])
+                == .updateAllowedEndpoints([Self.server, Self.proxy]))
         #expect(try machine.isolationApplied() == .reportSucceeded(actionID: "a1"))
         // The server stays allowed because the isolate action listed it too.
-        #expect(try machine.managementEndpointsChanged([Self.proxy]) == .updateAllowedEndpoints([Self.proxy, Self.server]))
+        #expect(
+            try machine.managementEndpointsChanged([Self.proxy]) == .updateAllowedEndpoints([Self.proxy, Self.server]))
         #expect(try machine.restarted() == .applyIsolation(allowed: [Self.proxy, Self.server]))
         #expect(try machine.releaseRequested(actionID: "a2") == .removeIsolation)
         #expect(try machine.managementEndpointsChanged([Self.server]) == .updateAllowedEndpoints([Self.server]))
@@ -39,7 +46,9 @@ import Testing
 
     @Test func failedIsolationRemovesPartialRules() throws {
         var machine = Machine(managementEndpoints: [Self.server])
-        #expect(try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics]) == .applyIsolation(allowed: [Self.server, Self.forensics]))
+        #expect(
+            try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics])
+                == .applyIsolation(allowed: [Self.server, Self.forensics]))
         #expect(try machine.restarted() == .applyIsolation(allowed: [Self.server, Self.forensics]))
         #expect(try machine.isolationFailed() == .removePartialRulesAndReportFailure(actionID: "a1"))
         #expect(machine.stateName == .notIsolated)

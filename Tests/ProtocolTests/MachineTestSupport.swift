@@ -8,7 +8,7 @@ protocol SweepableMachine: DescribedStateMachine, Equatable {
     /// than once when its events lead to different states depending on the data it carries.
     static func samples() throws -> [Self]
 
-    /// The number of argument sets `fire` knows for `event`. Events whose arguments choose the
+    /// The number of argument sets `fire` has for `event`. Events whose arguments choose the
     /// target state have one set per target.
     static func variantCount(of event: EventName) -> Int
 
@@ -30,16 +30,16 @@ func checkEveryEventInEveryState<Machine: SweepableMachine>(_: Machine.Type) thr
     #expect(Set(samples.map(\.stateName)) == Set(Machine.StateName.allCases))
 
     let table = Set(Machine.transitions)
-    var taken: Set<Transition<Machine.StateName, Machine.EventName>> = []
+    var takenTransitions: Set<Transition<Machine.StateName, Machine.EventName>> = []
     for sample in samples {
         for event in Machine.EventName.allCases {
             for variant in 0..<Machine.variantCount(of: event) {
-                checkEvent(event, variant: variant, on: sample, table: table, taken: &taken)
+                checkEvent(event, variant: variant, on: sample, table: table, takenTransitions: &takenTransitions)
             }
         }
     }
 
-    for transition in table.subtracting(taken) {
+    for transition in table.subtracting(takenTransitions) {
         Issue.record("no sample takes \(transition.from) --> \(transition.to) : \(transition.event)")
     }
 }
@@ -47,7 +47,7 @@ func checkEveryEventInEveryState<Machine: SweepableMachine>(_: Machine.Type) thr
 private func checkEvent<Machine: SweepableMachine>(
     _ event: Machine.EventName, variant: Int, on sample: Machine,
     table: Set<Transition<Machine.StateName, Machine.EventName>>,
-    taken: inout Set<Transition<Machine.StateName, Machine.EventName>>
+    takenTransitions: inout Set<Transition<Machine.StateName, Machine.EventName>>
 ) {
     var machine = sample
     let from = machine.stateName
@@ -55,7 +55,7 @@ private func checkEvent<Machine: SweepableMachine>(
         try machine.fire(event, variant: variant)
         let transition = Transition(from, event, machine.stateName)
         #expect(table.contains(transition), "\(from) --> \(machine.stateName) : \(event) is not in the table")
-        taken.insert(transition)
+        takenTransitions.insert(transition)
     } catch {
         #expect(error == ForbiddenEvent(machine: Machine.machineName, state: from, event: event))
         #expect(machine == sample, "\(event) in \(from) changed the machine although it was forbidden")

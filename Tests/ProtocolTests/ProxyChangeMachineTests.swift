@@ -8,7 +8,9 @@ import Testing
 
     @Test func heartbeatThroughNewProxyConfirmsIt() throws {
         var machine = Machine(current: .direct)
-        #expect(try machine.changeRequested(to: Self.proxy, actionID: "a1", now: 1_000) == .apply(Self.proxy, deadlineMilliseconds: 121_000))
+        #expect(
+            try machine.changeRequested(to: Self.proxy, actionID: "a1", now: 1_000)
+                == .apply(Self.proxy, deadlineMilliseconds: 121_000))
         #expect(machine.currentSetting == Self.proxy)
         #expect(try machine.heartbeatFailed() == .retryHeartbeat(afterMilliseconds: 15_000))
         #expect(try machine.heartbeatSucceeded() == .confirm(actionID: "a1"))
@@ -20,7 +22,9 @@ import Testing
 
     @Test func missedDeadlineRevertsToPreviousSetting() throws {
         var machine = Machine(current: .direct)
-        #expect(try machine.changeRequested(to: Self.proxy, actionID: "a1", now: 1_000) == .apply(Self.proxy, deadlineMilliseconds: 121_000))
+        #expect(
+            try machine.changeRequested(to: Self.proxy, actionID: "a1", now: 1_000)
+                == .apply(Self.proxy, deadlineMilliseconds: 121_000))
         #expect(try machine.heartbeatFailed() == .retryHeartbeat(afterMilliseconds: 15_000))
         #expect(try machine.deadlinePassed() == .revert(to: .direct, actionID: "a1"))
         #expect(machine.stateName == .reverted)
@@ -32,9 +36,13 @@ import Testing
 
     @Test func disablingProxyIsAChangeToDirect() throws {
         var machine = Machine(current: Self.proxy)
-        #expect(try machine.changeRequested(to: .direct, actionID: "a2", now: 0) == .apply(.direct, deadlineMilliseconds: 120_000))
+        #expect(
+            try machine.changeRequested(to: .direct, actionID: "a2", now: 0)
+                == .apply(.direct, deadlineMilliseconds: 120_000))
         #expect(try machine.deadlinePassed() == .revert(to: Self.proxy, actionID: "a2"))
-        #expect(try machine.changeRequested(to: .direct, actionID: "a3", now: 500_000) == .apply(.direct, deadlineMilliseconds: 620_000))
+        #expect(
+            try machine.changeRequested(to: .direct, actionID: "a3", now: 500_000)
+                == .apply(.direct, deadlineMilliseconds: 620_000))
         #expect(try machine.heartbeatSucceeded() == .confirm(actionID: "a3"))
         #expect(machine.currentSetting == .direct)
     }

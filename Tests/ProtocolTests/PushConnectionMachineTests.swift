@@ -63,21 +63,22 @@ import Testing
         #expect(try machine.connectionClosed(jitter: 0) == .scheduleReconnect(delayMilliseconds: 500))
     }
 
-    @Test(arguments: [
-        (1, 0.0, 500),
-        (1, 1.0, 1_000),
-        (2, 0.0, 1_000),
-        (2, 0.25, 1_250),
-        (3, 1.0, 4_000),
-        (9, 1.0, 256_000),
-        (10, 0.0, 150_000),
-        (10, 1.0, 300_000),
-        (1_000, 1.0, 300_000),
-        (Int.max, 0.5, 225_000),
-        (0, 1.0, 1_000),
-        (1, -3.0, 500),
-        (1, 7.0, 1_000),
-    ] as [(Int, Double, Int64)])
+    @Test(
+        arguments: [
+            (1, 0.0, 500),
+            (1, 1.0, 1_000),
+            (2, 0.0, 1_000),
+            (2, 0.25, 1_250),
+            (3, 1.0, 4_000),
+            (9, 1.0, 256_000),
+            (10, 0.0, 150_000),
+            (10, 1.0, 300_000),
+            (1_000, 1.0, 300_000),
+            (Int.max, 0.5, 225_000),
+            (0, 1.0, 1_000),
+            (1, -3.0, 500),
+            (1, 7.0, 1_000),
+        ] as [(Int, Double, Int64)])
     func backoffDelayDoublesUpToMaximum(failures: Int, jitter: Double, delay: Int64) {
         #expect(Machine.backoffDelay(failures: failures, jitter: jitter, configuration: .init()) == delay)
     }

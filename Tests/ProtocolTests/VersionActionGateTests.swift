@@ -65,14 +65,19 @@ import Testing
     @Test func securityEventDataNeeds11AndPushNeeds12() {
         let reason = ActionGate.UnsupportedReason.agentTooOld(
             kind: .retrieveSecurityEventData, minimumVersion: AgentVersion(1, 1))
-        #expect(ActionGate.decision(kind: .retrieveSecurityEventData, agentVersion: AgentVersion(1, 0)) == .unsupported(reason))
-        #expect(ActionGate.decision(kind: .retrieveSecurityEventData, agentVersion: AgentVersion(1, 1)) == .heartbeatOnly)
+        #expect(
+            ActionGate.decision(kind: .retrieveSecurityEventData, agentVersion: AgentVersion(1, 0))
+                == .unsupported(reason))
+        #expect(
+            ActionGate.decision(kind: .retrieveSecurityEventData, agentVersion: AgentVersion(1, 1)) == .heartbeatOnly)
         #expect(ActionGate.decision(kind: .retrieveSecurityEventData, agentVersion: AgentVersion(1, 2)) == .push)
     }
 
     @Test func liveTerminalIsUnsupportedBelow14() {
-        let reason = ActionGate.UnsupportedReason.agentTooOld(kind: .startLiveTerminal, minimumVersion: AgentVersion(1, 4))
-        #expect(ActionGate.decision(kind: .startLiveTerminal, agentVersion: AgentVersion(1, 3, 99)) == .unsupported(reason))
+        let reason = ActionGate.UnsupportedReason.agentTooOld(
+            kind: .startLiveTerminal, minimumVersion: AgentVersion(1, 4))
+        #expect(
+            ActionGate.decision(kind: .startLiveTerminal, agentVersion: AgentVersion(1, 3, 99)) == .unsupported(reason))
         #expect(ActionGate.decision(kind: .startLiveTerminal, agentVersion: AgentVersion(1, 4)) == .push)
         #expect(reason.description == "action kind startLiveTerminal needs agent version 1.4 or later")
     }
@@ -80,7 +85,8 @@ import Testing
     @Test func unspecifiedAndUnrecognizedKindsAreUnsupported() {
         #expect(ActionGate.requirement(for: .unspecified) == nil)
         #expect(ActionGate.requirement(for: .unrecognized(99)) == nil)
-        #expect(ActionGate.decision(kind: .unspecified, agentVersion: AgentVersion(9)) == .unsupported(.unspecifiedKind))
+        #expect(
+            ActionGate.decision(kind: .unspecified, agentVersion: AgentVersion(9)) == .unsupported(.unspecifiedKind))
         #expect(
             ActionGate.decision(kind: ActionKind(rawValue: 99), agentVersion: AgentVersion(9))
                 == .unsupported(.unrecognizedKind(99)))
@@ -92,7 +98,8 @@ import Testing
             kind: .quarantineFile, agentVersion: AgentVersion(1, 2), actionMinimum: AgentVersion(1, 2, 1))
         #expect(decision == .unsupported(.belowActionMinimum(AgentVersion(1, 2, 1))))
         #expect(
-            ActionGate.decision(kind: .quarantineFile, agentVersion: AgentVersion(1, 2, 1), actionMinimum: AgentVersion(1, 2, 1))
+            ActionGate.decision(
+                kind: .quarantineFile, agentVersion: AgentVersion(1, 2, 1), actionMinimum: AgentVersion(1, 2, 1))
                 == .push)
     }
 }

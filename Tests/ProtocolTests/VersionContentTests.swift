@@ -34,20 +34,21 @@ import Testing
     }
 
     // One row per line of the decision table in spec/versions.md.
-    @Test(arguments: [
-        (5, digestA, nil, false, ContentOfferDecision.offer),
-        (5, digestA, nil, true, .offer),
-        (6, digestA, (5, digestA), false, .offer),
-        (6, digestB, (5, digestA), true, .offer),
-        (5, digestB, (5, digestA), false, .offer),
-        (5, digestB, (5, digestA), true, .offer),
-        (5, digestA, (5, digestA), false, .upToDate),
-        (5, digestA, (5, digestA), true, .upToDate),
-        (4, digestA, (5, digestA), true, .offerDowngrade),
-        (4, digestB, (5, digestA), true, .offerDowngrade),
-        (4, digestA, (5, digestA), false, .withheld),
-        (0, digestA, (UInt64.max, digestA), false, .withheld),
-    ] as [(UInt64, [UInt8], (UInt64, [UInt8])?, Bool, ContentOfferDecision)])
+    @Test(
+        arguments: [
+            (5, digestA, nil, false, ContentOfferDecision.offer),
+            (5, digestA, nil, true, .offer),
+            (6, digestA, (5, digestA), false, .offer),
+            (6, digestB, (5, digestA), true, .offer),
+            (5, digestB, (5, digestA), false, .offer),
+            (5, digestB, (5, digestA), true, .offer),
+            (5, digestA, (5, digestA), false, .upToDate),
+            (5, digestA, (5, digestA), true, .upToDate),
+            (4, digestA, (5, digestA), true, .offerDowngrade),
+            (4, digestB, (5, digestA), true, .offerDowngrade),
+            (4, digestA, (5, digestA), false, .withheld),
+            (0, digestA, (UInt64.max, digestA), false, .withheld),
+        ] as [(UInt64, [UInt8], (UInt64, [UInt8])?, Bool, ContentOfferDecision)])
     func offerRuleFollowsDecisionTable(
         serverRevision: UInt64, serverDigest: [UInt8], agent: (UInt64, [UInt8])?, downgradeAllowed: Bool,
         expected: ContentOfferDecision

@@ -2,47 +2,49 @@ import EACPProtocol
 import Testing
 
 @Suite struct VersionParsingTests {
-    @Test(arguments: [
-        ("1", [1]),
-        ("8.5", [8, 5]),
-        ("1.4.2.117", [1, 4, 2, 117]),
-        ("0", [0]),
-        ("0.0.0.0", [0, 0, 0, 0]),
-        ("08.5", [8, 5]),
-        ("0008.0005", [8, 5]),
-        ("4294967295", [4_294_967_295]),
-        ("1.4294967295.0.4294967295", [1, 4_294_967_295, 0, 4_294_967_295]),
-        ("00000000004294967295", [4_294_967_295]),
-    ] as [(String, [UInt32])])
+    @Test(
+        arguments: [
+            ("1", [1]),
+            ("8.5", [8, 5]),
+            ("1.4.2.117", [1, 4, 2, 117]),
+            ("0", [0]),
+            ("0.0.0.0", [0, 0, 0, 0]),
+            ("08.5", [8, 5]),
+            ("0008.0005", [8, 5]),
+            ("4294967295", [4_294_967_295]),
+            ("1.4294967295.0.4294967295", [1, 4_294_967_295, 0, 4_294_967_295]),
+            ("00000000004294967295", [4_294_967_295]),
+        ] as [(String, [UInt32])])
     func acceptsValidVersion(text: String, components: [UInt32]) throws {
         let version = try AgentVersion(parsing: text)
         #expect(version.components == components)
     }
 
-    @Test(arguments: [
-        ("", 0, VersionParseError.Reason.empty),
-        ("8..5", 2, .emptyComponent),
-        (".8", 0, .emptyComponent),
-        ("8.", 2, .emptyComponent),
-        (".", 0, .emptyComponent),
-        ("+8", 0, .unexpectedCharacter),
-        ("-8", 0, .unexpectedCharacter),
-        ("8.-5", 2, .unexpectedCharacter),
-        ("8.5-beta", 3, .unexpectedCharacter),
-        ("8.5rc1", 3, .unexpectedCharacter),
-        (" 8.5", 0, .unexpectedCharacter),
-        ("8.5 ", 3, .unexpectedCharacter),
-        ("8. 5", 2, .unexpectedCharacter),
-        ("8.5\n", 3, .unexpectedCharacter),
-        ("v8.5", 0, .unexpectedCharacter),
-        ("8,5", 1, .unexpectedCharacter),
-        ("٨.5", 0, .unexpectedCharacter),
-        ("1.2.3.4.5", 7, .tooManyComponents),
-        ("1.2.3.4.", 7, .tooManyComponents),
-        ("4294967296", 0, .componentTooLarge),
-        ("1.4294967296", 2, .componentTooLarge),
-        ("1.99999999999999999999999", 2, .componentTooLarge),
-    ] as [(String, Int, VersionParseError.Reason)])
+    @Test(
+        arguments: [
+            ("", 0, VersionParseError.Reason.empty),
+            ("8..5", 2, .emptyComponent),
+            (".8", 0, .emptyComponent),
+            ("8.", 2, .emptyComponent),
+            (".", 0, .emptyComponent),
+            ("+8", 0, .unexpectedCharacter),
+            ("-8", 0, .unexpectedCharacter),
+            ("8.-5", 2, .unexpectedCharacter),
+            ("8.5-beta", 3, .unexpectedCharacter),
+            ("8.5rc1", 3, .unexpectedCharacter),
+            (" 8.5", 0, .unexpectedCharacter),
+            ("8.5 ", 3, .unexpectedCharacter),
+            ("8. 5", 2, .unexpectedCharacter),
+            ("8.5\n", 3, .unexpectedCharacter),
+            ("v8.5", 0, .unexpectedCharacter),
+            ("8,5", 1, .unexpectedCharacter),
+            ("٨.5", 0, .unexpectedCharacter),
+            ("1.2.3.4.5", 7, .tooManyComponents),
+            ("1.2.3.4.", 7, .tooManyComponents),
+            ("4294967296", 0, .componentTooLarge),
+            ("1.4294967296", 2, .componentTooLarge),
+            ("1.99999999999999999999999", 2, .componentTooLarge),
+        ] as [(String, Int, VersionParseError.Reason)])
     func rejectsInvalidVersion(text: String, position: Int, reason: VersionParseError.Reason) {
         #expect(throws: VersionParseError(input: text, position: position, reason: reason)) {
             try AgentVersion(parsing: text)

@@ -1,10 +1,12 @@
-/// The agent's durable record of one action id, which makes every action run at most once.
+/// The agent's durable record of one action id. It keeps an action from running twice, provided
+/// that the agent writes the entry to disk before it carries out each returned action.
 ///
 /// The same action may arrive twice: by push, and again in a heartbeat reply when the push
 /// acknowledgement was lost. The agent looks the id up in its journal first. A second delivery
-/// never starts the action again; a finished action is answered with the stored result.
+/// never starts the action again, and the agent answers it with the stored result once the action
+/// finished.
 ///
-/// The agent writes the entry durably before it carries out the returned action. The decisions:
+/// The decisions:
 /// - An action whose expiry time has passed on arrival, or at its start time, is recorded as expired
 ///   and never runs.
 /// - An action that was running when the agent stopped (crash, power loss, upgrade) is reported as
@@ -26,7 +28,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         case received, startTimeReached, finished, resultAcknowledged, restarted
     }
 
-    /// What the agent does next, after writing the entry.
+    /// The agent's next step, taken after writing the entry.
     public enum Action: Hashable, Sendable {
         /// Send an ActionAck, then start the action.
         case acknowledgeAndRun
@@ -91,8 +93,8 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The action arrived, by push or in a heartbeat reply. Times are Unix milliseconds; a
-    /// `notBefore` of 0 means at once.
+    /// Call when the action arrived, by push or in a heartbeat reply. Times are Unix milliseconds,
+    /// and a `notBefore` of 0 means at once.
     public mutating func received(now: Int64, notBefore: Int64, expires: Int64) throws(Forbidden) -> Action {
         switch state {
         case .unseen:
@@ -113,7 +115,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The not-before time of a scheduled action arrived.
+    /// Call when the not-before time of a scheduled action arrived.
     public mutating func startTimeReached(now: Int64) throws(Forbidden) -> Action {
         switch state {
         case .scheduled(_, let expiresAt):
@@ -128,7 +130,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The running action ended with `outcome`.
+    /// Call when the running action ended with `outcome`.
     public mutating func finished(_ outcome: Outcome) throws(Forbidden) -> Action {
         switch state {
         case .running:
@@ -139,7 +141,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The server returned an ActionReceipt for the result. A repeated receipt changes nothing.
+    /// Call when the server returned an ActionReceipt for the result. A repeated receipt changes nothing.
     public mutating func resultAcknowledged() throws(Forbidden) -> Action {
         switch state {
         case .completed(let outcome):
@@ -152,7 +154,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent started again and loaded the entry from its journal.
+    /// Call when the agent started again and loaded the entry from its journal.
     public mutating func restarted() throws(Forbidden) -> Action {
         switch state {
         case .scheduled(let startAt, _):

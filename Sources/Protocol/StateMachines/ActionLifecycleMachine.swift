@@ -49,7 +49,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         case resultReceived, resultTimedOut, expiryReached, cancelRequested
     }
 
-    /// What the server does next.
+    /// The server's next step, returned by every event.
     public enum Action: Hashable, Sendable {
         /// Send the envelope over the push channel, and call `ackTimedOut` after the timeout.
         case sendPush(ackTimeoutMilliseconds: Int64)
@@ -116,7 +116,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent's push channel is open and `ActionGate` allows pushing this action's kind to the
+    /// Call when the agent's push channel is open and `ActionGate` allows pushing this action's kind to the
     /// agent's version.
     public mutating func pushChannelAvailable() throws(Forbidden) -> Action {
         switch state {
@@ -128,7 +128,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent acknowledged the action, over the push channel or with POST actions/ack. A repeated
+    /// Call when the agent acknowledged the action, over the push channel or with POST actions/ack. A repeated
     /// or late acknowledgement changes nothing.
     public mutating func acknowledged() throws(Forbidden) -> Action {
         switch state {
@@ -142,7 +142,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent did not acknowledge the push in time.
+    /// Call when the agent did not acknowledge the push in time.
     public mutating func ackTimedOut() throws(Forbidden) -> Action {
         switch state {
         case .pushed:
@@ -153,7 +153,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The push channel closed before the agent acknowledged the push.
+    /// Call when the push channel closed before the agent acknowledged the push.
     public mutating func pushChannelLost() throws(Forbidden) -> Action {
         switch state {
         case .pushed:
@@ -164,7 +164,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The server sent a heartbeat reply that carries the action. A successful heartbeat exchange
+    /// Call when the server sent a heartbeat reply that carries the action. A successful heartbeat exchange
     /// counts as the acknowledgement, so the result timer starts.
     public mutating func deliveredByHeartbeat() throws(Forbidden) -> Action {
         switch state {
@@ -176,8 +176,8 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent reported the action's terminal state. A result for an action that already ended
-    /// is answered with the stored state, which stays.
+    /// Call when the agent reported the action's terminal state. A result for an action that
+    /// already ended gets a receipt, and the stored state stays.
     public mutating func resultReceived(_ reported: ReportedOutcome) throws(Forbidden) -> Action {
         switch state {
         case .pushed, .awaitingHeartbeat, .acknowledged:
@@ -190,7 +190,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// No result arrived within the result timeout after the acknowledgement.
+    /// Call when no result arrived within the result timeout after the acknowledgement.
     public mutating func resultTimedOut() throws(Forbidden) -> Action {
         switch state {
         case .acknowledged:
@@ -201,13 +201,13 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The action's expiry time passed. Forbidden once the agent acknowledged the action, because
+    /// Call when the action's expiry time passed. Forbidden once the agent acknowledged the action, because
     /// then the agent decides whether it expired.
     public mutating func expiryReached() throws(Forbidden) -> Action {
         try end(with: .expired, event: .expiryReached)
     }
 
-    /// An administrator cancelled the action. Forbidden once the agent acknowledged it.
+    /// Call when an administrator cancelled the action. Forbidden once the agent acknowledged it.
     public mutating func cancelRequested() throws(Forbidden) -> Action {
         try end(with: .cancelled, event: .cancelRequested)
     }

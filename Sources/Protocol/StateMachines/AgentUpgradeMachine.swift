@@ -43,7 +43,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         case heartbeatSucceeded, heartbeatDeadlinePassed
     }
 
-    /// What the agent does next.
+    /// The agent's next step, returned by every event.
     public enum Action: Hashable, Sendable {
         /// Call `beginDownload` when ready, after deleting any partial package of an earlier offer
         /// when `discardPrevious` is true.
@@ -103,7 +103,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         case installing(Upgrade, previousVersion: AgentVersion)
         /// The new version runs and must complete a heartbeat. Next: done, rolledBack.
         case awaitingHeartbeat(Upgrade, previousVersion: AgentVersion)
-        /// The new version completed a heartbeat. Next: offered.
+        /// Call when the new version completed a heartbeat. Next: offered.
         case done
         /// The download, verification or installer failed; the old version runs. Next: offered.
         case failed(Upgrade)
@@ -139,7 +139,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A heartbeat reply carried an upgrade offer. Offers are ignored from verification until the
+    /// Call when a heartbeat reply carried an upgrade offer. Offers are ignored from verification until the
     /// upgrade ends.
     public mutating func offerReceived(_ offer: Offer) throws(Forbidden) -> Action {
         guard offer.version != runningVersion else { return .none }
@@ -172,7 +172,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent is ready to download the offered package.
+    /// Call when the agent is ready to download the offered package.
     public mutating func beginDownload() throws(Forbidden) -> Action {
         switch state {
         case .offered(let upgrade):
@@ -183,7 +183,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// `count` more bytes of the package arrived and were written. More bytes than the offer
+    /// Call when `count` more bytes of the package arrived and were written. More bytes than the offer
     /// announced fail the upgrade.
     public mutating func bytesReceived(_ count: UInt64) throws(Forbidden) -> Action {
         switch state {
@@ -200,7 +200,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The connection or the request failed before the package was complete.
+    /// Call when the connection or the request failed before the package was complete.
     public mutating func downloadInterrupted() throws(Forbidden) -> Action {
         switch state {
         case .downloading(let upgrade):
@@ -210,7 +210,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The response ended. Fewer bytes than announced count as an interruption.
+    /// Call when the response ended. Fewer bytes than announced count as an interruption.
     public mutating func downloadCompleted() throws(Forbidden) -> Action {
         switch state {
         case .downloading(let upgrade):
@@ -231,7 +231,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         return .keepPartialDownload
     }
 
-    /// The agent computed the SHA-256 of the package.
+    /// Call when the agent computed the SHA-256 of the package.
     public mutating func verificationFinished(sha256: [UInt8]) throws(Forbidden) -> Action {
         switch state {
         case .verifying(var upgrade):
@@ -247,7 +247,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// No action is running, so the installer may stop the agent.
+    /// Call when no action is running, so that the installer may stop the agent.
     public mutating func installPermitted() throws(Forbidden) -> Action {
         switch state {
         case .staged(let upgrade):
@@ -258,7 +258,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The installer put the new version in place.
+    /// Call when the installer put the new version in place.
     public mutating func installerSucceeded() throws(Forbidden) -> Action {
         switch state {
         case .installing(let upgrade, let previousVersion):
@@ -269,7 +269,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The installer failed and left the previous version in place.
+    /// Call when the installer failed and left the previous version in place.
     public mutating func installerFailed() throws(Forbidden) -> Action {
         switch state {
         case .installing(var upgrade, _):
@@ -281,7 +281,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The new version completed a heartbeat.
+    /// Call when the new version completed a heartbeat.
     public mutating func heartbeatSucceeded() throws(Forbidden) -> Action {
         switch state {
         case .awaitingHeartbeat(let upgrade, _):
@@ -293,7 +293,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The deadline passed without a heartbeat from the new version.
+    /// Call when the deadline passed without a heartbeat from the new version.
     public mutating func heartbeatDeadlinePassed() throws(Forbidden) -> Action {
         switch state {
         case .awaitingHeartbeat(let upgrade, let previousVersion):

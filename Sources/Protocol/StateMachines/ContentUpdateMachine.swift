@@ -39,7 +39,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         case verificationFinished, installSucceeded, installFailed, retryTimerFired, reportDelivered
     }
 
-    /// What the agent does next.
+    /// The agent's next step, returned by every event.
     public enum Action: Hashable, Sendable {
         /// Call `beginDownload` when the agent is ready, after deleting any partial download of an
         /// earlier offer when `discardPrevious` is true.
@@ -111,7 +111,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A heartbeat reply carried a content offer. The agent ignores an offer of the content it runs,
+    /// Call when a heartbeat reply carried a content offer. The agent ignores an offer of the content it runs,
     /// and of a lower revision without the downgrade flag. While verifying or installing it ignores
     /// every offer; the server offers again in the next heartbeat reply if the content is still newer.
     public mutating func offerReceived(_ offer: Offer) throws(Forbidden) -> Action {
@@ -149,7 +149,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent is ready to download the offered package.
+    /// Call when the agent is ready to download the offered package.
     public mutating func beginDownload() throws(Forbidden) -> Action {
         switch state {
         case .offered(let update):
@@ -160,7 +160,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// `count` more bytes of the package arrived and were written. More bytes than the offer
+    /// Call when `count` more bytes of the package arrived and were written. More bytes than the offer
     /// announced make the download fail and start over.
     public mutating func bytesReceived(_ count: UInt64) throws(Forbidden) -> Action {
         switch state {
@@ -175,7 +175,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The connection or the request failed before the package was complete.
+    /// Call when the connection or the request failed before the package was complete.
     public mutating func downloadInterrupted() throws(Forbidden) -> Action {
         switch state {
         case .downloading(let update):
@@ -185,7 +185,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The response ended. Fewer bytes than announced count as an interruption.
+    /// Call when the response ended. Fewer bytes than announced count as an interruption.
     public mutating func downloadCompleted() throws(Forbidden) -> Action {
         switch state {
         case .downloading(let update):
@@ -199,7 +199,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent computed the SHA-256 of the downloaded file.
+    /// Call when the agent computed the SHA-256 of the downloaded file.
     public mutating func verificationFinished(sha256: [UInt8]) throws(Forbidden) -> Action {
         switch state {
         case .verifying(let update):
@@ -213,7 +213,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The package is installed and the agent uses it.
+    /// Call when the package is installed and the agent uses it.
     public mutating func installSucceeded() throws(Forbidden) -> Action {
         switch state {
         case .installing(let update):
@@ -225,7 +225,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Installing failed; the agent still uses its previous content.
+    /// Call when installing failed. The agent still uses its previous content.
     public mutating func installFailed() throws(Forbidden) -> Action {
         switch state {
         case .installing(let update):
@@ -235,7 +235,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The retry delay passed.
+    /// Call when the retry delay passed.
     public mutating func retryTimerFired() throws(Forbidden) -> Action {
         switch state {
         case .failed(let update, retryPending: true):
@@ -246,7 +246,7 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A heartbeat that reports the installed content version went through.
+    /// Call when a heartbeat that reports the installed content version went through.
     public mutating func reportDelivered() throws(Forbidden) -> Action {
         switch state {
         case .installed:

@@ -1,8 +1,8 @@
 /// The agent's network isolation of its endpoint.
 ///
 /// Isolation blocks all traffic except the management channel: the server's address, and the
-/// proxy when the agent reaches the server through one. Every rule set the machine asks for
-/// contains those management endpoints, and it asks again whenever they change, so isolation
+/// proxy when the agent reaches the server through one. Every rule set the machine requests
+/// contains those management endpoints, and it requests a new one whenever they change, so isolation
 /// never cuts the agent off from its server. Isolating an isolated endpoint and releasing one that
 /// is not isolated both succeed at once without changing anything.
 public struct IsolationMachine: DescribedStateMachine, Hashable {
@@ -26,7 +26,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         case managementEndpointsChanged, restarted
     }
 
-    /// What the agent does next.
+    /// The agent's next step, returned by every event.
     public enum Action: Hashable, Sendable {
         /// Install the firewall rules that block everything but `allowed`, then call
         /// `isolationApplied` or `isolationFailed`.
@@ -86,9 +86,11 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         return (managementEndpoints + extraAllowed).filter { seen.insert($0).inserted }
     }
 
-    /// An isolate endpoint action arrived. `additionalAllowed` are the hosts its parameters allow
+    /// Call when an isolate endpoint action arrived. `additionalAllowed` are the hosts its parameters allow
     /// besides the management channel.
-    public mutating func isolateRequested(actionID: String, additionalAllowed: [Endpoint] = []) throws(Forbidden) -> Action {
+    public mutating func isolateRequested(
+        actionID: String, additionalAllowed: [Endpoint] = []
+    ) throws(Forbidden) -> Action {
         switch state {
         case .notIsolated:
             extraAllowed = additionalAllowed
@@ -101,7 +103,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The isolation rules are installed.
+    /// Call when the isolation rules are installed.
     public mutating func isolationApplied() throws(Forbidden) -> Action {
         switch state {
         case .isolating(let actionID):
@@ -112,7 +114,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Installing the rules failed.
+    /// Call when installing the rules failed.
     public mutating func isolationFailed() throws(Forbidden) -> Action {
         switch state {
         case .isolating(let actionID):
@@ -124,7 +126,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A cancel isolation action arrived.
+    /// Call when a cancel isolation action arrived.
     public mutating func releaseRequested(actionID: String) throws(Forbidden) -> Action {
         switch state {
         case .isolated:
@@ -137,7 +139,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The isolation rules are removed.
+    /// Call when the isolation rules are removed.
     public mutating func releaseApplied() throws(Forbidden) -> Action {
         switch state {
         case .releasing(let actionID):
@@ -149,7 +151,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Removing the rules failed; the endpoint is still isolated.
+    /// Call when removing the rules failed. The endpoint is still isolated.
     public mutating func releaseFailed() throws(Forbidden) -> Action {
         switch state {
         case .releasing(let actionID):
@@ -160,7 +162,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The server's address or the proxy changed, for example after a confirmed proxy change.
+    /// Call when the server's address or the proxy changed, for example after a confirmed proxy change.
     public mutating func managementEndpointsChanged(_ endpoints: [Endpoint]) throws(Forbidden) -> Action {
         managementEndpoints = endpoints
         switch state {
@@ -171,7 +173,7 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent started again, possibly after a reboot that dropped the firewall rules, so it
+    /// Call when the agent started again, possibly after a reboot that dropped the firewall rules, so it
     /// installs or removes them again.
     public mutating func restarted() throws(Forbidden) -> Action {
         switch state {

@@ -17,7 +17,7 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         public init() {}
     }
 
-    /// How the agent reaches the server.
+    /// The route from the agent to the server.
     public enum Setting: Hashable, Sendable {
         case direct
         /// Through an HTTP CONNECT proxy.
@@ -32,7 +32,7 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         case changeRequested, heartbeatSucceeded, heartbeatFailed, deadlinePassed, restarted
     }
 
-    /// What the agent does next.
+    /// The agent's next step, returned by every event.
     public enum Action: Hashable, Sendable {
         /// Use `setting` for every connection to the server, send a heartbeat through it at once,
         /// and call `deadlinePassed` at `deadlineMilliseconds` (Unix time) unless a heartbeat
@@ -88,10 +88,11 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A set or disable endpoint proxy action asks for `setting`. `now` is Unix milliseconds. A
+    /// Call when a set or disable endpoint proxy action requests `setting`. `now` is Unix milliseconds. A
     /// second change while one waits for confirmation is forbidden, and the agent rejects that
     /// action.
-    public mutating func changeRequested(to setting: Setting, actionID: String, now: Int64) throws(Forbidden) -> Action {
+    public mutating func changeRequested(to setting: Setting, actionID: String, now: Int64) throws(Forbidden) -> Action
+    {
         switch state {
         case .confirmed(let previous), .reverted(let previous):
             let deadline = now + configuration.confirmationTimeoutMilliseconds
@@ -102,7 +103,7 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A heartbeat through the setting in use went through.
+    /// Call when a heartbeat through the setting in use went through.
     public mutating func heartbeatSucceeded() throws(Forbidden) -> Action {
         switch state {
         case .applied(let candidate, _, _, let actionID):
@@ -113,7 +114,7 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A heartbeat through the setting in use failed. Outside a change the normal heartbeat
+    /// Call when a heartbeat through the setting in use failed. Outside a change the normal heartbeat
     /// schedule applies.
     public mutating func heartbeatFailed() throws(Forbidden) -> Action {
         switch state {
@@ -124,7 +125,7 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The confirmation deadline passed without a successful heartbeat.
+    /// Call when the confirmation deadline passed without a successful heartbeat.
     public mutating func deadlinePassed() throws(Forbidden) -> Action {
         switch state {
         case .applied(_, let previous, _, let actionID):
@@ -135,7 +136,7 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent started again with the persisted machine. A pending change keeps its original
+    /// Call when the agent started again with the persisted machine. A pending change keeps its original
     /// deadline, so that a crash loop cannot postpone the revert.
     public mutating func restarted() throws(Forbidden) -> Action {
         switch state {

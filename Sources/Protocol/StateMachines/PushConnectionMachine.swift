@@ -3,7 +3,7 @@
 ///
 /// The machine does no I/O and reads no clock. The agent reports what happened on the socket and
 /// its timers, and carries out the returned action. Every teardown of a socket ends with
-/// `connectionClosed`, so that the machine always knows whether a socket is still open.
+/// `connectionClosed`, so that the machine always tracks whether a socket is still open.
 public struct PushConnectionMachine: DescribedStateMachine, Hashable {
     /// Timing of pings, reconnection and closing, in milliseconds.
     public struct Configuration: Hashable, Sendable {
@@ -16,7 +16,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         /// Upper bound of the delay after the first failure. 1 s lets a short outage heal quickly.
         public var initialBackoffMilliseconds: Int64 = 1_000
         /// Upper bound of any reconnect delay. 300 s, the default heartbeat interval, so that a
-        /// returning server sees the push channel back no later than the next heartbeat.
+        /// returning server gets the push channel back no later than the next heartbeat.
         public var maximumBackoffMilliseconds: Int64 = 300_000
         /// Time to wait for the server's close frame before closing the socket anyway. 5 s.
         public var closeTimeoutMilliseconds: Int64 = 5_000
@@ -33,7 +33,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         case connectionClosed, reconnectTimerFired
     }
 
-    /// What the agent does next.
+    /// The agent's next step, returned by every event.
     public enum Action: Hashable, Sendable {
         /// Open a TCP connection to the server, or to the proxy when one is set.
         case connect
@@ -106,7 +106,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent wants the push channel.
+    /// Call when the agent wants the push channel.
     public mutating func start() throws(Forbidden) -> Action {
         switch state {
         case .disconnected:
@@ -117,7 +117,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The TCP connection (and the proxy's CONNECT tunnel, when there is one) is established.
+    /// Call when the TCP connection (and the proxy's CONNECT tunnel, when there is one) is established.
     public mutating func connected() throws(Forbidden) -> Action {
         switch state {
         case .connecting(let failures):
@@ -128,7 +128,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The server accepted the WebSocket upgrade with the `eacp.v1` sub-protocol.
+    /// Call when the server accepted the WebSocket upgrade with the `eacp.v1` sub-protocol.
     public mutating func upgradeCompleted() throws(Forbidden) -> Action {
         switch state {
         case .upgrading:
@@ -139,7 +139,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The ping interval passed. A ping still unanswered from the last interval counts as missed.
+    /// Call when the ping interval passed. A ping still unanswered from the last interval counts as missed.
     /// A timer that fires after the connection left `open` is ignored.
     public mutating func pingTimerFired() throws(Forbidden) -> Action {
         switch state {
@@ -160,7 +160,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// A pong arrived. While the socket is being torn down a late pong changes nothing.
+    /// Call when a pong arrived. While the socket is being torn down a late pong changes nothing.
     public mutating func pongReceived() throws(Forbidden) -> Action {
         switch state {
         case .open:
@@ -173,7 +173,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The server sent a close frame. In `closing` it is the reply to the agent's own close frame.
+    /// Call when the server sent a close frame. In `closing` it is the reply to the agent's own close frame.
     public mutating func closeReceived() throws(Forbidden) -> Action {
         switch state {
         case .open:
@@ -186,7 +186,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The agent no longer wants the push channel, for example because it is shutting down.
+    /// Call when the agent no longer wants the push channel, for example because it is shutting down.
     public mutating func stop() throws(Forbidden) -> Action {
         switch state {
         case .connecting, .upgrading:
@@ -207,7 +207,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The socket is closed, whether by the agent, the server, the network or a failed handshake.
+    /// Call when the socket is closed, whether by the agent, the server, the network or a failed handshake.
     ///
     /// - Parameter jitter: a random value from 0 to 1, drawn by the caller, that spreads reconnects
     ///   of many agents over time. Values outside 0...1 are clamped.
@@ -225,7 +225,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// The reconnect delay passed.
+    /// Call when the reconnect delay passed.
     public mutating func reconnectTimerFired() throws(Forbidden) -> Action {
         switch state {
         case .backoff(let failures):
