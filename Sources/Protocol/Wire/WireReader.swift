@@ -124,7 +124,8 @@ struct WireReader {
     mutating func readLengthPrefixedRange(limit: Int, limitName: String) throws -> Range<Int> {
         let prefixOffset = position
         let length = try readVarint()
-        guard length <= UInt64(limit) else {
+        // A negative limit (a caller's mistake) admits nothing rather than trapping in the conversion.
+        guard length <= UInt64(max(limit, 0)) else {
             throw failure(.limitExceeded, at: prefixOffset, "length \(length) exceeds \(limitName) \(limit)")
         }
         let bodyStart = try take(Int(length), "a body of \(length) bytes")
@@ -176,8 +177,9 @@ struct WireReader {
     }
 
     /// Advances past `count` bytes of `element` and returns where they start, or throws when fewer are left.
-    private mutating func take(_ count: Int, _ element: String) throws -> Int {
-        guard count <= end - position else { throw outOfBytes(at: position, element) }
+    /// `element` is built only on failure, so the common path allocates no message text.
+    private mutating func take(_ count: Int, _ element: @autoclosure () -> String) throws -> Int {
+        guard count <= end - position else { throw outOfBytes(at: position, element()) }
         let start = position
         position += count
         return start
