@@ -18,6 +18,14 @@ let package = Package(
         .target(name: "ProtoGen", path: "Sources/ProtoGen"),
         .executableTarget(name: "eacp-protogen", dependencies: ["ProtoGen"], path: "Sources/eacp-protogen"),
 
+        // Test vectors in spec/vectors: their Swift definitions, the schema-driven proto3 JSON mapping and the
+        // checks of the codec against them; `eacp-vectors` writes and decodes them.
+        .target(name: "EACPVectors", dependencies: ["EACPProtocol", "ProtoGen"], path: "Sources/Vectors"),
+        .executableTarget(name: "eacp-vectors", dependencies: ["EACPVectors"], path: "Sources/eacp-vectors"),
+
+        // The conformance runner. For now it checks the codec against every vector in spec/vectors.
+        .executableTarget(name: "eacp-conformance", dependencies: ["EACPVectors"], path: "Sources/eacp-conformance"),
+
         // OpenSSL 3 calls that Swift cannot import directly (macros, pointer-type fixes).
         .target(
             name: "CEACPOpenSSL",
@@ -48,7 +56,7 @@ let package = Package(
             name: "eacp-storage-crashtest", dependencies: ["ReferenceServer", "ReferenceAgent"],
             path: "Sources/eacp-storage-crashtest"),
 
-        .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol"], path: "Tests/ProtocolTests"),
+        .testTarget(name: "ProtocolTests", dependencies: ["EACPProtocol", "EACPVectors"], path: "Tests/ProtocolTests"),
         .testTarget(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests",
             exclude: ["Fixtures"]
