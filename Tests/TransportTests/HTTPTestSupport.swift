@@ -96,6 +96,11 @@ final class RawClient: Sendable {
 
     /// Reads until the server closes the connection, then ends this side too, as a well-behaved client does.
     func readToEnd() async throws -> String {
+        String(decoding: try await readBytesToEnd(), as: UTF8.self)
+    }
+
+    /// Reads bytes until the server closes the connection, then ends this side too.
+    func readBytesToEnd() async throws -> [UInt8] {
         try await offPool { [fd] in
             var output: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -105,7 +110,21 @@ final class RawClient: Sendable {
                 output += buffer[0..<count]
             }
             Glibc.shutdown(fd, Int32(SHUT_WR))
-            return String(decoding: output, as: UTF8.self)
+            return output
+        }
+    }
+
+    /// Reads exactly `count` bytes, or fewer when the server closes first.
+    func readBytes(count: Int) async throws -> [UInt8] {
+        try await offPool { [fd] in
+            var output: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: count)
+            while output.count < count {
+                let received = Glibc.read(fd, &buffer, count - output.count)
+                if received <= 0 { break }
+                output += buffer[0..<received]
+            }
+            return output
         }
     }
 
