@@ -61,7 +61,9 @@ let package = Package(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "EACPProtocol"], path: "Tests/ProtoGenTests",
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests"),
+        .testTarget(
+            name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests",
+            exclude: ["Peers"]),
         .testTarget(name: "SQLiteTests", dependencies: ["EACPSQLite"], path: "Tests/SQLiteTests"),
         .testTarget(
             name: "ReferenceServerTests",
