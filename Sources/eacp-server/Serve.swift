@@ -17,10 +17,13 @@ enum Serve {
         }
         if firstStart, let tokens = try? ServerTokens.read(from: server.context.dataFolder.tokensPath) {
             // Printed once, to standard output rather than the log; `eacp-server tokens` shows them again.
-            print("First start: created \(settings.dataDirectory)")
-            print("admin token:      \(tokens.adminToken)")
-            print("enrollment token: \(tokens.enrollmentToken)")
-            fflush(stdout)
+            let text = """
+                First start: created \(settings.dataDirectory)
+                admin token:      \(tokens.adminToken)
+                enrollment token: \(tokens.enrollmentToken)
+
+                """
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
         do {
             _ = try await server.start()
