@@ -1,5 +1,8 @@
 import Synchronization
 
+/// Runs on the event loop when a server accepts a WebSocket upgrade; `request` is the upgrade request.
+public typealias WebSocketAcceptHandler = @Sendable (WebSocket, HTTPRequest) -> Void
+
 /// An open WebSocket connection carrying binary messages, on the server or the client side.
 ///
 /// `send` and `close` may be called from any thread. Received messages arrive on `messages`, which

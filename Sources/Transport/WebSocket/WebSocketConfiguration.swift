@@ -13,9 +13,6 @@ public struct WebSocketConfiguration: Hashable, Sendable {
     public init() {}
 }
 
-/// Runs on the event loop when a server accepts a WebSocket upgrade; `request` is the upgrade request.
-public typealias WebSocketAcceptHandler = @Sendable (WebSocket, HTTPRequest) -> Void
-
 /// How a WebSocket connection ended.
 public struct WebSocketCloseResult: Hashable, Sendable {
     /// The code of the peer's close frame, or of this side's when the peer sent none; `abnormalClosure`
