@@ -75,4 +75,27 @@ import Testing
         let error = #expect(throws: TLSError.self) { try [1].withUnsafeBytes { try client.writePlaintext($0) } }
         #expect(error?.code == .invalidState)
     }
+
+    @Test func closeDuringHandshakeStopsSession() throws {
+        let fixtures = try TLSFixtures()
+        let pair = try TLSMemoryPair(client: fixtures.clientConfiguration(), server: fixtures.serverConfiguration())
+        _ = try pair.client.advance()
+
+        pair.client.close()
+
+        let error = #expect(throws: TLSError.self) { try pair.client.advance() }
+        #expect(error?.code == .invalidState)
+    }
+
+    @Test func idleSessionReleasesBioBuffers() throws {
+        let fixtures = try TLSFixtures()
+        let pair = try TLSMemoryPair(client: fixtures.clientConfiguration(), server: fixtures.serverConfiguration())
+        _ = pair.handshake()
+        let large = [UInt8](repeating: 0x5a, count: 50_000)
+
+        #expect(try TLSMemoryPair.transfer(large, from: pair.client, to: pair.server) == large)
+
+        #expect(pair.client.bufferedCapacity == 0)
+        #expect(pair.server.bufferedCapacity == 0)
+    }
 }

@@ -1,8 +1,9 @@
 #ifndef CEACP_OPENSSL_H
 #define CEACP_OPENSSL_H
 
-// Functions for the OpenSSL 3.0 calls that Swift cannot import: macros, variadic calls and
-// stack accessors. Each one forwards to the macro of the same name and returns what it returns.
+// Functions for the OpenSSL 3.0 calls that Swift cannot import: macros and stack accessors. Each
+// ceacp_NAME forwards to the macro NAME and returns what it returns; ceacp_BIO_mem_capacity is the
+// one exception, documented below.
 
 #include <openssl/bio.h>
 #include <openssl/err.h>

@@ -76,7 +76,10 @@ public final class TLSSession: @unchecked Sendable {
             throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("SSL_new failed"))
         }
         self.ssl = ssl
-        SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
+        // The info callback finds this object through the SSL's first ex_data slot (SSL_set_app_data).
+        guard SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque()) == 1 else {
+            throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("SSL_set_ex_data failed"))
+        }
 
         try attachMemoryBIOs()
         switch context.configuration.role {
@@ -188,10 +191,13 @@ public final class TLSSession: @unchecked Sendable {
         return bytes
     }
 
-    /// Queues close_notify for the peer. Later writes throw; reads still return what the peer sends.
+    /// Queues close_notify for the peer. Later writes throw; reads still return what the peer sends. Closing
+    /// before the handshake completed sends nothing, and later calls throw `invalidState`.
     public func close() {
         guard case .established = state else {
-            if case .handshaking = state { state = .closed }
+            if case .handshaking = state {
+                state = .failed(TLSError(code: .invalidState, message: "the session was closed before its handshake completed"))
+            }
             return
         }
         OpenSSLErrorQueue.clear()
@@ -306,6 +312,11 @@ public final class TLSSession: @unchecked Sendable {
         if case .handshaking = state { return }
         replaceIfDrained(SSL_get_rbio(ssl)) { SSL_set0_rbio(ssl, $0) }
         replaceIfDrained(SSL_get_wbio(ssl)) { SSL_set0_wbio(ssl, $0) }
+    }
+
+    /// The bytes allocated behind the read and the write memory BIO together.
+    var bufferedCapacity: Int {
+        ceacp_BIO_mem_capacity(SSL_get_rbio(ssl)) + ceacp_BIO_mem_capacity(SSL_get_wbio(ssl))
     }
 
     private func replaceIfDrained(_ bio: OpaquePointer?, install: (OpaquePointer) -> Void) {
