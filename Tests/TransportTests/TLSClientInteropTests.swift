@@ -22,9 +22,11 @@ struct TLSClientInteropTests {
         let folder = try TemporaryFolder()
         let port = try LoopbackListener.freePort()
         let server = try BackgroundTool(
-            ["openssl", "s_server", "-accept", "127.0.0.1:\(port)",
-             "-cert", try folder.write("server.pem", fixtures.serverCertificate.pem()),
-             "-key", try folder.write("server.key", fixtures.serverKey.pem())] + serverFlags)
+            [
+                "openssl", "s_server", "-accept", "127.0.0.1:\(port)",
+                "-cert", try folder.write("server.pem", fixtures.serverCertificate.pem()),
+                "-key", try folder.write("server.key", fixtures.serverKey.pem()),
+            ] + serverFlags)
         try BackgroundTool.waitUntilListening(port: port)
         try selfCheck?(port)
 
@@ -51,7 +53,8 @@ struct TLSClientInteropTests {
             to: ["-tls1_3"], certificate: fixtures, trusting: fixtures.clientConfiguration())
 
         #expect(attempt.error?.code == .unsupportedProtocolVersion)
-        #expect(attempt.error?.alert == TLSAlert(alertDescription: .protocolVersion, isFatal: true, direction: .received))
+        #expect(
+            attempt.error?.alert == TLSAlert(alertDescription: .protocolVersion, isFatal: true, direction: .received))
         #expect(attempt.server.combined.contains("unsupported protocol"))
         #expect(!attempt.server.combined.contains(Self.probe))
     }
@@ -73,7 +76,8 @@ struct TLSClientInteropTests {
         // Every suite our client offers is a TLS 1.2 AEAD suite, which TLS 1.0 and 1.1 lack, so this server
         // rejects the ClientHello before a ServerHello could offer the old version.
         #expect(attempt.error?.code == .handshakeFailed)
-        #expect(attempt.error?.alert == TLSAlert(alertDescription: .handshakeFailure, isFatal: true, direction: .received))
+        #expect(
+            attempt.error?.alert == TLSAlert(alertDescription: .handshakeFailure, isFatal: true, direction: .received))
         #expect(attempt.server.combined.contains("no shared cipher"))
         #expect(!attempt.server.combined.contains(Self.probe))
     }

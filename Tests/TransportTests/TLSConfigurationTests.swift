@@ -11,15 +11,24 @@ import Testing
             ("client without CA", TLSConfiguration(role: .client)),
             ("server without certificate", TLSConfiguration(role: .server)),
             ("certificate without key", TLSConfiguration(role: .server, certificateChainPEM: certificate)),
-            ("required policy without CA",
-             .server(certificateChainPEM: certificate, privateKeyPEM: key, clientCertificatePolicy: .required)),
-            ("client with a policy",
-             TLSConfiguration(role: .client, trustedCAPEM: try fixtures.caPEM, clientCertificatePolicy: .optional)),
-            ("server with a host name",
-             TLSConfiguration(role: .server, certificateChainPEM: certificate, privateKeyPEM: key,
-                              expectedHostName: "localhost")),
-            ("empty ALPN name",
-             TLSConfiguration(role: .client, trustedCAPEM: try fixtures.caPEM, alpnProtocols: [""])),
+            (
+                "required policy without CA",
+                .server(certificateChainPEM: certificate, privateKeyPEM: key, clientCertificatePolicy: .required)
+            ),
+            (
+                "client with a policy",
+                TLSConfiguration(role: .client, trustedCAPEM: try fixtures.caPEM, clientCertificatePolicy: .optional)
+            ),
+            (
+                "server with a host name",
+                TLSConfiguration(
+                    role: .server, certificateChainPEM: certificate, privateKeyPEM: key,
+                    expectedHostName: "localhost")
+            ),
+            (
+                "empty ALPN name",
+                TLSConfiguration(role: .client, trustedCAPEM: try fixtures.caPEM, alpnProtocols: [""])
+            ),
         ]
 
         for (name, configuration) in cases {
@@ -31,7 +40,8 @@ import Testing
     @Test func contextRejectsKeyOfAnotherCertificate() throws {
         let fixtures = try TLSFixtures()
         let configuration = TLSConfiguration.server(
-            certificateChainPEM: try fixtures.serverCertificate.pem(), privateKeyPEM: try PrivateKey.generateP256().pem())
+            certificateChainPEM: try fixtures.serverCertificate.pem(),
+            privateKeyPEM: try PrivateKey.generateP256().pem())
 
         let error = #expect(throws: TLSError.self) { try TLSContext(configuration: configuration) }
         #expect(error?.code == .invalidConfiguration)

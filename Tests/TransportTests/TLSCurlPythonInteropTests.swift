@@ -9,8 +9,10 @@ import Testing
     /// Runs curl against the test server's heartbeat path, with `options` before the URL.
     static func curl(_ server: TLSTestServer, caFile: String, _ options: [String]) throws -> ToolResult {
         try TLSTool.run(
-            ["curl", "-sS", "--max-time", "15", "--cacert", caFile, "-X", "POST", "--data-binary", body,
-             "-H", "Content-Type: application/x-protobuf", "-w", "\n%{http_code}"] + options
+            [
+                "curl", "-sS", "--max-time", "15", "--cacert", caFile, "-X", "POST", "--data-binary", body,
+                "-H", "Content-Type: application/x-protobuf", "-w", "\n%{http_code}",
+            ] + options
                 + ["https://127.0.0.1:\(server.port)/eacp/v1/heartbeat"])
     }
 
@@ -20,7 +22,8 @@ import Testing
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration(), behavior: .http)
 
-        let result = try Self.curl(server, caFile: folder.write("ca.pem", fixtures.caPEM), ["--tlsv1.2", "--tls-max", "1.2"])
+        let result = try Self.curl(
+            server, caFile: folder.write("ca.pem", fixtures.caPEM), ["--tlsv1.2", "--tls-max", "1.2"])
 
         #expect(result.exitCode == 0)
         #expect(result.standardOutput == TLSTestServer.responseBody + "\n200")
@@ -31,10 +34,13 @@ import Testing
         #expect(request.hasSuffix("\r\n\r\n" + Self.body))
     }
 
-    @Test(.enabled(if: TLSTool.isInstalled("curl"), "curl is not installed"),
-          arguments: [["--tlsv1.3", "--tls-max", "1.3"],
-                      ["--tlsv1.1", "--tls-max", "1.1", "--ciphers", "DEFAULT:@SECLEVEL=0"],
-                      ["--tlsv1.0", "--tls-max", "1.0", "--ciphers", "DEFAULT:@SECLEVEL=0"]])
+    @Test(
+        .enabled(if: TLSTool.isInstalled("curl"), "curl is not installed"),
+        arguments: [
+            ["--tlsv1.3", "--tls-max", "1.3"],
+            ["--tlsv1.1", "--tls-max", "1.1", "--ciphers", "DEFAULT:@SECLEVEL=0"],
+            ["--tlsv1.0", "--tls-max", "1.0", "--ciphers", "DEFAULT:@SECLEVEL=0"],
+        ])
     func curlOtherVersionIsRejected(_ versionOptions: [String]) throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()

@@ -8,8 +8,10 @@ struct TLSFixtures: Sendable {
     let serverCertificate: Certificate
 
     /// A CA and a server certificate for localhost and 127.0.0.1, with `serverValidity`.
-    init(serverValidity: CertificateValidity = .days(30), dnsNames: [String] = ["localhost"],
-         ipAddresses: [String] = ["127.0.0.1"]) throws {
+    init(
+        serverValidity: CertificateValidity = .days(30), dnsNames: [String] = ["localhost"],
+        ipAddresses: [String] = ["127.0.0.1"]
+    ) throws {
         authority = try CertificateAuthority.create(commonName: "EACP Test CA")
         serverKey = try PrivateKey.generateP256()
         serverCertificate = try authority.issueServerCertificate(
@@ -24,7 +26,9 @@ struct TLSFixtures: Sendable {
             trustedCAPEM: policy == .none ? nil : try caPEM, clientCertificatePolicy: policy)
     }
 
-    func clientConfiguration(hostName: String = "localhost", clientCertificate: ClientCredentials? = nil) throws
+    func clientConfiguration(
+        hostName: String = "localhost", clientCertificate: ClientCredentials? = nil
+    ) throws
         -> TLSConfiguration
     {
         .client(
@@ -46,18 +50,21 @@ struct ClientCredentials: Sendable {
     init(authority: CertificateAuthority, agentID: String, validity: CertificateValidity = .days(30)) throws {
         key = try PrivateKey.generateP256()
         let request = try CertificateSigningRequest(agentID: agentID, key: key)
-        certificate = try authority.signClientCertificate(csrPEM: try request.pem(), agentID: agentID, validity: validity)
+        certificate = try authority.signClientCertificate(
+            csrPEM: try request.pem(), agentID: agentID, validity: validity)
     }
 }
 
 /// Validity windows that make a certificate expired or not yet valid today.
 enum TestValidity {
     static var expired: CertificateValidity {
-        CertificateValidity(notBefore: Date().addingTimeInterval(-10 * 86_400), notAfter: Date().addingTimeInterval(-86_400))
+        CertificateValidity(
+            notBefore: Date().addingTimeInterval(-10 * 86_400), notAfter: Date().addingTimeInterval(-86_400))
     }
 
     static var notYetValid: CertificateValidity {
-        CertificateValidity(notBefore: Date().addingTimeInterval(86_400), notAfter: Date().addingTimeInterval(10 * 86_400))
+        CertificateValidity(
+            notBefore: Date().addingTimeInterval(86_400), notAfter: Date().addingTimeInterval(10 * 86_400))
     }
 }
 

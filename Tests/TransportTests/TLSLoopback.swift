@@ -54,7 +54,9 @@ final class LoopbackSocket: @unchecked Sendable {
     func writeAll(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { throw LoopbackError.system("send") }
             offset += count
         }
@@ -70,7 +72,9 @@ final class LoopbackSocket: @unchecked Sendable {
             let milliseconds = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
             let ready = poll(&entry, 1, milliseconds)
             if ready > 0 { return }
-            if ready == 0 { throw LoopbackError(description: "timed out waiting for the peer on descriptor \(descriptor)") }
+            if ready == 0 {
+                throw LoopbackError(description: "timed out waiting for the peer on descriptor \(descriptor)")
+            }
             if errno != EINTR { throw LoopbackError.system("poll") }
         }
     }

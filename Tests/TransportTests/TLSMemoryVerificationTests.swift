@@ -171,6 +171,8 @@ import Testing
         let outcome = try TLSMemoryPair(client: client, server: fixtures.serverConfiguration()).handshake()
 
         #expect(outcome.serverError?.alert?.alertDescription == .noApplicationProtocol)
-        #expect(outcome.clientError?.alert == TLSAlert(alertDescription: .noApplicationProtocol, isFatal: true, direction: .received))
+        #expect(
+            outcome.clientError?.alert
+                == TLSAlert(alertDescription: .noApplicationProtocol, isFatal: true, direction: .received))
     }
 }

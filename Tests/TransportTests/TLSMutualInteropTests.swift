@@ -7,15 +7,19 @@ import Testing
 struct TLSMutualInteropTests {
     /// Runs curl with the client certificate in `credentials` (none when nil) against a server that
     /// requires one from `fixtures`' CA, and returns curl's result and the server's report.
-    static func exchange(_ fixtures: TLSFixtures, credentials: ClientCredentials?) throws
+    static func exchange(
+        _ fixtures: TLSFixtures, credentials: ClientCredentials?
+    ) throws
         -> (ToolResult, TLSTestServer.Report)
     {
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration(policy: .required), behavior: .http)
         var options = ["--tlsv1.2", "--tls-max", "1.2"]
         if let credentials {
-            options += ["--cert", try folder.write("agent.pem", credentials.certificate.pem()),
-                        "--key", try folder.write("agent.key", credentials.key.pem())]
+            options += [
+                "--cert", try folder.write("agent.pem", credentials.certificate.pem()),
+                "--key", try folder.write("agent.key", credentials.key.pem()),
+            ]
         }
         let result = try TLSCurlPythonInteropTests.curl(server, caFile: folder.write("ca.pem", fixtures.caPEM), options)
         return (result, try server.firstReport())
@@ -51,7 +55,8 @@ struct TLSMutualInteropTests {
         let fixtures = try TLSFixtures()
         let stranger = try TLSFixtures()
 
-        let (result, report) = try Self.exchange(fixtures, credentials: stranger.clientCredentials(agentID: "agent-0002"))
+        let (result, report) = try Self.exchange(
+            fixtures, credentials: stranger.clientCredentials(agentID: "agent-0002"))
 
         #expect(result.exitCode == 35)
         #expect(result.standardError.contains("alert unknown ca"))

@@ -28,7 +28,8 @@ struct TLSServerInteropTests {
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
         let result = try TLSTool.run(
-            ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", version.flag, "-msg"] + Self.securityLevelZero)
+            ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", version.flag, "-msg"]
+                + Self.securityLevelZero)
 
         #expect(result.exitCode == 1)
         #expect(result.combined.contains(">>> \(version.helloVersion), Handshake"))
@@ -51,8 +52,10 @@ struct TLSServerInteropTests {
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
         let result = try TLSTool.run(
-            ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_2", "-CAfile", caFile,
-             "-verify_return_error", "-servername", "localhost", "-alpn", "http/1.1", "-ign_eof"],
+            [
+                "openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_2", "-CAfile", caFile,
+                "-verify_return_error", "-servername", "localhost", "-alpn", "http/1.1", "-ign_eof",
+            ],
             input: "heartbeat-probe\n")
 
         #expect(result.exitCode == 0)
@@ -104,6 +107,8 @@ struct TLSServerInteropTests {
         let report = try server.firstReport()
         #expect(report.negotiatedVersion == "TLSv1.2")
         #expect(report.tlsError?.code == .connectionFailed)
-        #expect(report.tlsError?.alert == TLSAlert(alertDescription: .handshakeFailure, isFatal: true, direction: .received))
+        #expect(
+            report.tlsError?.alert == TLSAlert(alertDescription: .handshakeFailure, isFatal: true, direction: .received)
+        )
     }
 }

@@ -62,7 +62,8 @@ final class TLSTestServer: @unchecked Sendable {
         defer { condition.unlock() }
         while reports.count < count {
             guard condition.wait(until: deadline) else {
-                throw LoopbackError(description: "timed out waiting for \(count) connection reports, have \(reports.count)")
+                throw LoopbackError(
+                    description: "timed out waiting for \(count) connection reports, have \(reports.count)")
             }
         }
         return reports
@@ -98,7 +99,8 @@ final class TLSTestServer: @unchecked Sendable {
         var report = Report()
         do {
             let session = try TLSSession(context: context)
-            let pump = TLSSocketPump(session: session, socket: socket, deadline: Date().addingTimeInterval(Self.timeout))
+            let pump = TLSSocketPump(
+                session: session, socket: socket, deadline: Date().addingTimeInterval(Self.timeout))
             do {
                 try pump.handshake()
             } catch {
@@ -139,8 +141,10 @@ final class TLSTestServer: @unchecked Sendable {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let headerEnd = text.range(of: "\r\n\r\n") else { return false }
         let headers = text[..<headerEnd.lowerBound].lowercased()
-        let length = headers.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+        let length =
+            headers.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
             .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-        return text.utf8.distance(from: headerEnd.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex) >= length
+        return text.utf8.distance(from: headerEnd.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex)
+            >= length
     }
 }

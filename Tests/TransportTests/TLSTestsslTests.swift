@@ -25,7 +25,9 @@ import Testing
 
         #expect(result.exitCode == 0, "\(result.combined)")
         #expect(result.standardOutput.contains("testssl-check: passed"))
-        for cipher in ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"] {
+        for cipher in [
+            "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305",
+        ] {
             #expect(result.standardOutput.contains(cipher))
         }
     }

@@ -11,7 +11,8 @@ public final class CertificateAuthority: Sendable {
         OpenSSLErrorQueue.clear()
         guard X509_check_private_key(certificate.pointer, privateKey.pointer) == 1 else {
             throw CertificateError(
-                code: .invalidArgument, message: OpenSSLErrorQueue.message("the CA private key does not match its certificate"))
+                code: .invalidArgument,
+                message: OpenSSLErrorQueue.message("the CA private key does not match its certificate"))
         }
         self.certificate = certificate
         self.privateKey = privateKey
@@ -32,7 +33,8 @@ public final class CertificateAuthority: Sendable {
         try X509Build.addEntry("O", organization, to: subject)
         try X509Build.addCommonName(commonName, to: subject)
 
-        try X509Build.addExtension(NID_basic_constraints, X509Build.Extension.caBasicConstraints, to: certificate, issuer: certificate)
+        try X509Build.addExtension(
+            NID_basic_constraints, X509Build.Extension.caBasicConstraints, to: certificate, issuer: certificate)
         try X509Build.addExtension(NID_key_usage, X509Build.Extension.caKeyUsage, to: certificate, issuer: certificate)
         try X509Build.addExtension(NID_subject_key_identifier, "hash", to: certificate, issuer: certificate)
         try X509Build.sign(certificate, issuer: certificate, key: key)
@@ -46,7 +48,8 @@ public final class CertificateAuthority: Sendable {
     ) throws -> Certificate {
         let names = try SubjectAlternativeNames.validated(dnsNames: dnsNames, ipAddresses: ipAddresses)
         guard let commonName = names.dnsNames.first ?? names.ipAddresses.first else {
-            throw CertificateError(code: .invalidArgument, message: "a server certificate needs a DNS name or an IP address")
+            throw CertificateError(
+                code: .invalidArgument, message: "a server certificate needs a DNS name or an IP address")
         }
         let issued = try X509Build.newCertificate(validity: validity, publicKey: key.pointer)
         try X509Build.addCommonName(commonName, to: X509_get_subject_name(issued.pointer))
@@ -84,8 +87,11 @@ public final class CertificateAuthority: Sendable {
         return issued
     }
 
-    private func addLeafExtensions(to issued: Certificate, extendedKeyUsage: String, names: SubjectAlternativeNames) throws {
-        try X509Build.addExtension(NID_basic_constraints, X509Build.Extension.leafBasicConstraints, to: issued, issuer: certificate)
+    private func addLeafExtensions(
+        to issued: Certificate, extendedKeyUsage: String, names: SubjectAlternativeNames
+    ) throws {
+        try X509Build.addExtension(
+            NID_basic_constraints, X509Build.Extension.leafBasicConstraints, to: issued, issuer: certificate)
         try X509Build.addExtension(NID_key_usage, X509Build.Extension.leafKeyUsage, to: issued, issuer: certificate)
         try X509Build.addExtension(NID_ext_key_usage, extendedKeyUsage, to: issued, issuer: certificate)
         try X509Build.addExtension(NID_subject_alt_name, names.configurationValue, to: issued, issuer: certificate)
@@ -106,7 +112,8 @@ public final class CertificateAuthority: Sendable {
         }
         guard bits >= minimum else {
             throw CertificateError(
-                code: .invalidArgument, message: "the request's \(bits)-bit key is too weak; at least \(minimum) bits are needed")
+                code: .invalidArgument,
+                message: "the request's \(bits)-bit key is too weak; at least \(minimum) bits are needed")
         }
     }
 }

@@ -61,7 +61,8 @@ public final class CertificateSigningRequest: @unchecked Sendable {
     public func verifySignature() throws {
         OpenSSLErrorQueue.clear()
         guard let key = X509_REQ_get0_pubkey(pointer) else {
-            throw CertificateError(code: .invalidArgument, message: OpenSSLErrorQueue.message("the request has no usable public key"))
+            throw CertificateError(
+                code: .invalidArgument, message: OpenSSLErrorQueue.message("the request has no usable public key"))
         }
         guard X509_REQ_verify(pointer, key) == 1 else {
             throw CertificateError(
@@ -83,7 +84,9 @@ public enum AgentID {
 
     public static func validate(_ agentID: String) throws {
         let allowed = agentID.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "._-".unicodeScalars.contains(scalar))
         }
         guard !agentID.isEmpty, agentID.count <= maximumLength, allowed else {
             throw CertificateError(

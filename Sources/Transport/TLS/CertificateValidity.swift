@@ -24,7 +24,8 @@ public struct CertificateValidity: Hashable, Sendable {
     func validate() throws {
         guard notAfter > notBefore else {
             throw CertificateError(
-                code: .invalidArgument, message: "validity notAfter (\(notAfter)) must be later than notBefore (\(notBefore))")
+                code: .invalidArgument,
+                message: "validity notAfter (\(notAfter)) must be later than notBefore (\(notBefore))")
         }
     }
 }

@@ -48,7 +48,8 @@ enum MemoryBIO {
         try bytes.withUnsafeBytes { buffer in
             OpenSSLErrorQueue.clear()
             guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else {
-                throw CertificateError(code: .openSSLFailure, message: OpenSSLErrorQueue.message("BIO_new_mem_buf failed"))
+                throw CertificateError(
+                    code: .openSSLFailure, message: OpenSSLErrorQueue.message("BIO_new_mem_buf failed"))
             }
             defer { BIO_free(bio) }
             return try body(bio)
@@ -57,14 +58,16 @@ enum MemoryBIO {
 
     /// Calls `write` with an empty memory BIO and returns the bytes it wrote there. `write` returns
     /// false when its OpenSSL call failed.
-    static func collect(_ what: String, _ write: (OpaquePointer) -> Bool) throws -> [UInt8] {
+    static func collect(_ objectName: String, _ write: (OpaquePointer) -> Bool) throws -> [UInt8] {
         OpenSSLErrorQueue.clear()
         guard let bio = BIO_new(BIO_s_mem()) else {
-            throw CertificateError(code: .openSSLFailure, message: OpenSSLErrorQueue.message("BIO_new failed for \(what)"))
+            throw CertificateError(
+                code: .openSSLFailure, message: OpenSSLErrorQueue.message("BIO_new failed for \(objectName)"))
         }
         defer { BIO_free(bio) }
         guard write(bio) else {
-            throw CertificateError(code: .openSSLFailure, message: OpenSSLErrorQueue.message("writing \(what) failed"))
+            throw CertificateError(
+                code: .openSSLFailure, message: OpenSSLErrorQueue.message("writing \(objectName) failed"))
         }
         var data: UnsafeMutablePointer<CChar>? = nil
         let length = ceacp_BIO_get_mem_data(bio, &data)
@@ -72,8 +75,8 @@ enum MemoryBIO {
         return Array(UnsafeRawBufferPointer(start: data, count: length))
     }
 
-    static func collectString(_ what: String, _ write: (OpaquePointer) -> Bool) throws -> String {
-        String(decoding: try collect(what, write), as: UTF8.self)
+    static func collectString(_ objectName: String, _ write: (OpaquePointer) -> Bool) throws -> String {
+        String(decoding: try collect(objectName, write), as: UTF8.self)
     }
 }
 

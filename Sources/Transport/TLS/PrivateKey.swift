@@ -38,7 +38,8 @@ public final class PrivateKey: @unchecked Sendable {
         }
         guard let key else {
             throw CertificateError(
-                code: .invalidPEM, message: OpenSSLErrorQueue.message("no unencrypted private key found in the PEM text"))
+                code: .invalidPEM,
+                message: OpenSSLErrorQueue.message("no unencrypted private key found in the PEM text"))
         }
         self.init(taking: key)
     }
@@ -59,9 +60,10 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// A passphrase callback that supplies none, so encrypted PEM fails to load instead of OpenSSL
     /// prompting on the terminal.
-    private static let refusePassphrase: @convention(c) (
-        UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
-    ) -> Int32 = { _, _, _, _ in -1 }
+    private static let refusePassphrase:
+        @convention(c) (
+            UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
+        ) -> Int32 = { _, _, _, _ in -1 }
 
     private static func failure(_ context: String) -> CertificateError {
         CertificateError(code: .openSSLFailure, message: OpenSSLErrorQueue.message(context))

@@ -144,7 +144,8 @@ public final class TLSContext: @unchecked Sendable {
             let wire = alpnPreference.wireFormat
             // SSL_CTX_set_alpn_protos returns 0 on success, unlike most OpenSSL calls.
             guard SSL_CTX_set_alpn_protos(pointer, wire, UInt32(wire.count)) == 0 else {
-                throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("SSL_CTX_set_alpn_protos"))
+                throw TLSError(
+                    code: .invalidConfiguration, message: OpenSSLErrorQueue.message("SSL_CTX_set_alpn_protos"))
             }
         case .server:
             let argument = Unmanaged.passUnretained(alpnPreference).toOpaque()
@@ -152,9 +153,9 @@ public final class TLSContext: @unchecked Sendable {
         }
     }
 
-    private func check(_ result: Int32, _ what: String) throws {
+    private func check(_ result: Int32, _ operation: String) throws {
         guard result == 1 else {
-            throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("\(what) failed"))
+            throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("\(operation) failed"))
         }
     }
 

@@ -27,8 +27,10 @@ public struct TLSPeerIdentity: Hashable, Sendable {
     public let sha256Fingerprint: String
     public let subjectAlternativeNames: SubjectAlternativeNames
 
-    public init(commonName: String?, subject: String, sha256Fingerprint: String,
-                subjectAlternativeNames: SubjectAlternativeNames) {
+    public init(
+        commonName: String?, subject: String, sha256Fingerprint: String,
+        subjectAlternativeNames: SubjectAlternativeNames
+    ) {
         self.commonName = commonName
         self.subject = subject
         self.sha256Fingerprint = sha256Fingerprint
@@ -196,7 +198,8 @@ public final class TLSSession: @unchecked Sendable {
     public func close() {
         guard case .established = state else {
             if case .handshaking = state {
-                state = .failed(TLSError(code: .invalidState, message: "the session was closed before its handshake completed"))
+                state = .failed(
+                    TLSError(code: .invalidState, message: "the session was closed before its handshake completed"))
             }
             return
         }
@@ -229,9 +232,11 @@ public final class TLSSession: @unchecked Sendable {
                 code: .invalidConfiguration,
                 message: "a client session needs serverName or expectedHostName to verify the server certificate")
         }
-        func check(_ result: Int32, _ what: String) throws {
+        func check(_ result: Int32, _ operation: String) throws {
             guard result == 1 else {
-                throw TLSError(code: .invalidConfiguration, message: OpenSSLErrorQueue.message("\(what) failed for \(hostName)"))
+                throw TLSError(
+                    code: .invalidConfiguration,
+                    message: OpenSSLErrorQueue.message("\(operation) failed for \(hostName)"))
             }
         }
 
@@ -284,7 +289,8 @@ public final class TLSSession: @unchecked Sendable {
         if !texts.isEmpty { message += ": " + texts.joined(separator: "; ") }
 
         let verifyResult = SSL_get_verify_result(ssl)
-        let certificateFailed = reasons.contains(SSL_R_CERTIFICATE_VERIFY_FAILED)
+        let certificateFailed =
+            reasons.contains(SSL_R_CERTIFICATE_VERIFY_FAILED)
             || reasons.contains(SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
         if certificateFailed && verifyResult != X509_V_OK {
             message += " (certificate verification: \(String(cString: X509_verify_cert_error_string(verifyResult))))"

@@ -127,7 +127,8 @@ extension SubjectAlternativeNames {
         }
         let addresses = try ipAddresses.map { text in
             guard let canonical = IPAddressText.canonical(text) else {
-                throw CertificateError(code: .invalidArgument, message: "invalid IP address \"\(text)\" for a certificate")
+                throw CertificateError(
+                    code: .invalidArgument, message: "invalid IP address \"\(text)\" for a certificate")
             }
             return canonical
         }
@@ -147,7 +148,9 @@ extension SubjectAlternativeNames {
         return labels.allSatisfy { label in
             let letters = label.unicodeScalars
             return (1...63).contains(letters.count) && letters.first != "-" && letters.last != "-"
-                && letters.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+                && letters.allSatisfy {
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
+                }
         }
     }
 }
