@@ -18,6 +18,11 @@ let package = Package(
         .target(name: "ProtoGen", path: "Sources/ProtoGen"),
         .executableTarget(name: "eacp-protogen", dependencies: ["ProtoGen"], path: "Sources/eacp-protogen"),
 
+        // The protocol documentation in spec/docs and the HTML site, generated from the schema, the requirements,
+        // the state machines, the action gating table and the spec text; `eacp-docs` writes and checks them.
+        .target(name: "EACPDocs", dependencies: ["EACPProtocol", "ProtoGen"], path: "Sources/Docs"),
+        .executableTarget(name: "eacp-docs", dependencies: ["EACPDocs"], path: "Sources/eacp-docs"),
+
         // Test vectors in spec/vectors: their Swift definitions, the schema-driven proto3 JSON mapping and the
         // checks of the codec against them; `eacp-vectors` writes and decodes them.
         .target(name: "EACPVectors", dependencies: ["EACPProtocol", "ProtoGen"], path: "Sources/Vectors"),
@@ -65,6 +70,7 @@ let package = Package(
             name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests",
             exclude: ["Peers"]),
         .testTarget(name: "SQLiteTests", dependencies: ["EACPSQLite"], path: "Tests/SQLiteTests"),
+        .testTarget(name: "DocsTests", dependencies: ["EACPDocs"], path: "Tests/DocsTests"),
         .testTarget(
             name: "ReferenceServerTests",
             dependencies: ["ReferenceServer", "EACPSQLite", "EACPProtocol", "EACPTransport"],

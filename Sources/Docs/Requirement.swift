@@ -1,0 +1,35 @@
+/// One requirement of the specification as `requirements.json` lists it.
+public struct Requirement: Decodable, Hashable, Sendable {
+    /// The stable id, such as `EACP-HEARTBEAT-001`.
+    public var id: String
+    /// `MUST`, `SHOULD` or `MAY`.
+    public var level: String
+    /// `agent`, `server` or both.
+    public var roles: [String]
+    /// The area part of the id, such as `HEARTBEAT`.
+    public var area: String
+    public var title: String
+    public var text: String
+    /// The page and anchor of the section that states it, relative to the specification folder, such as
+    /// `README.md#encoding`.
+    public var section: String
+}
+
+struct RequirementFile: Decodable {
+    var requirements: [Requirement]
+}
+
+/// A conformance case as the documentation shows it: its id, a title and the requirements it checks.
+public struct ConformanceCaseReference: Hashable, Sendable {
+    /// The stable case id, such as `agent.heartbeat.interval-honoured`.
+    public var id: String
+    public var title: String
+    /// The ids of the requirements the case checks.
+    public var requirementIDs: [String]
+
+    public init(id: String, title: String, requirementIDs: [String]) {
+        self.id = id
+        self.title = title
+        self.requirementIDs = requirementIDs
+    }
+}

@@ -1,0 +1,190 @@
+import EACPProtocol
+import Synchronization
+
+/// The one path every action takes, whether it came by push or in a heartbeat reply: journal,
+/// acknowledge, check, run once, store the result, send the result until a receipt arrives.
+final class ActionProcessor: Sendable {
+    enum DeliveryPath: String, Sendable {
+        case push, heartbeat
+    }
+
+    /// Every kind this agent carries out, listed in each heartbeat.
+    static let supportedKinds: [ActionKind] = ActionKind.knownCases.filter { $0 != .unspecified }
+
+    private let store: AgentStore
+    private let log: AgentLog
+    private let running = Mutex<Set<String>>([])
+    private let replyWake = WakeSignal()
+    private let weakAgent = Mutex(WeakAgent())
+
+    var agent: Agent? {
+        get { weakAgent.withLock { $0.value } }
+        set { weakAgent.withLock { $0.value = newValue } }
+    }
+
+    init(store: AgentStore, log: AgentLog) {
+        self.store = store
+        self.log = log
+    }
+
+    /// Journals a delivered action, acknowledges it, and runs it unless it ran or is running already.
+    func receive(_ envelope: ActionEnvelope, path: DeliveryPath) {
+        let outcome: JournalOutcome
+        do {
+            outcome = try store.recordActionReceived(
+                actionID: envelope.actionId, kind: envelope.kind.rawValue, envelope: envelope.wireBytes(),
+                receivedUnixMs: AgentClock.nowUnixMs())
+        } catch {
+            // Not journaled means not acknowledged: the server delivers it again in a heartbeat reply.
+            log.error("actions", "action.journal_failed", ["action": envelope.actionId, "error": error])
+            return
+        }
+        sendAck(actionID: envelope.actionId)
+        switch outcome {
+        case .new:
+            log.info("actions", "action.received", ["action": envelope.actionId, "kind": envelope.kind, "path": path.rawValue])
+            schedule(envelope)
+        case .known(let entry):
+            switch entry.state {
+            case .received:
+                // Journaled before a restart and never started: it may start now, once.
+                schedule(envelope)
+            case .finished:
+                if let result = entry.result.flatMap({ try? ActionResult(wireBytes: $0) }) {
+                    sendResult(result)
+                }
+            case .started, .interrupted:
+                break
+            }
+        }
+    }
+
+    /// Reports every action a restart interrupted as failed, never running it again.
+    func finishInterruptedActions() {
+        for entry in store.interruptedActions {
+            var result = ActionResult()
+            result.actionId = entry.actionID
+            result.kind = ActionKind(rawValue: entry.kind)
+            result.state = .failed
+            result.errorCode = .internal
+            result.detail = "a restart of the agent interrupted the action, so it was not run again"
+            result.startedUnixMs = entry.startedUnixMs ?? 0
+            finish(result)
+        }
+    }
+
+    private func schedule(_ envelope: ActionEnvelope) {
+        let inserted = running.withLock { $0.insert(envelope.actionId).inserted }
+        guard inserted, let agent else { return }
+        Task {
+            let wait = envelope.notBeforeUnixMs - agent.serverNowUnixMs
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
+            await run(envelope, agent: agent)
+            running.withLock { _ = $0.remove(envelope.actionId) }
+        }
+    }
+
+    private func run(_ envelope: ActionEnvelope, agent: Agent) async {
+        if let rejection = ActionChecks.rejection(of: envelope, nowUnixMs: agent.serverNowUnixMs) {
+            log.info("actions", "action.not_started", ["action": envelope.actionId, "state": rejection.state, "detail": rejection.detail])
+            finish(rejection.result(for: envelope))
+            return
+        }
+        let started = AgentClock.nowUnixMs()
+        do {
+            guard try store.recordActionStarted(actionID: envelope.actionId, startedUnixMs: started) else { return }
+        } catch {
+            log.error("actions", "action.start_failed", ["action": envelope.actionId, "error": error])
+            return
+        }
+        log.info("actions", "action.started", ["action": envelope.actionId, "kind": envelope.kind])
+        let outcome = await ActionExecutors(agent: agent).execute(envelope)
+        var result = outcome.result(for: envelope)
+        result.startedUnixMs = started
+        log.info("actions", "action.finished", ["action": envelope.actionId, "state": result.state, "error_code": result.errorCode])
+        finish(result)
+    }
+
+    /// Stores the result durably, then sends it.
+    func finish(_ result: ActionResult) {
+        var result = result
+        if result.finishedUnixMs == 0 { result.finishedUnixMs = AgentClock.nowUnixMs() }
+        result.detail = String(result.detail.utf8.prefix(4096)) ?? ""
+        do {
+            _ = try store.recordActionResult(
+                actionID: result.actionId, terminalState: result.state.rawValue, result: result.wireBytes(),
+                finishedUnixMs: result.finishedUnixMs)
+        } catch {
+            log.error("actions", "action.result_not_stored", ["action": result.actionId, "error": error])
+            return
+        }
+        sendResult(result)
+    }
+
+    // MARK: Replies
+
+    private func sendAck(actionID: String) {
+        var ack = ActionAck()
+        ack.actionId = actionID
+        ack.receivedUnixMs = AgentClock.nowUnixMs()
+        if agent?.push.send(.actionAck(ack)) == true { return }
+        guard let agent else { return }
+        Task {
+            do {
+                let _: ActionReceipt = try await agent.link.post("actions/ack", ack)
+            } catch {
+                // The server re-sends unacknowledged actions in heartbeat replies, which acks again.
+                log.warning("actions", "action.ack_failed", ["action": actionID, "error": error])
+            }
+        }
+    }
+
+    /// Sends a result on the push channel when it is open, else over HTTP; the reply loop sends it
+    /// again until a receipt arrives.
+    private func sendResult(_ result: ActionResult) {
+        if agent?.push.send(.actionResult(result)) == true { return }
+        replyWake.signal()
+    }
+
+    func receiptArrived(_ receipt: ActionReceipt) {
+        guard receipt.subject == .result else { return }
+        _ = try? store.markResultAcknowledged(actionID: receipt.actionId)
+    }
+
+    /// Asks the reply loop to send every unacknowledged result now.
+    func flushReplies() {
+        replyWake.signal()
+    }
+
+    /// Sends stored results that have no receipt, over HTTP, with backoff after failures.
+    func replyLoop() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let pending = (try? store.unacknowledgedResults()) ?? []
+            var failed = false
+            for entry in pending {
+                guard let bytes = entry.result, let result = try? ActionResult(wireBytes: bytes), let agent else { continue }
+                if agent.push.isConnected {
+                    _ = agent.push.send(.actionResult(result))
+                    continue
+                }
+                do {
+                    let receipt: ActionReceipt = try await agent.link.post("actions/result", result)
+                    receiptArrived(receipt)
+                } catch where error.status == 404 {
+                    log.warning("actions", "action.result_unknown_to_server", ["action": result.actionId])
+                    _ = try? store.markResultAcknowledged(actionID: result.actionId)
+                } catch {
+                    log.warning("actions", "action.result_send_failed", ["action": result.actionId, "error": error])
+                    failed = true
+                    break
+                }
+            }
+            failures = failed ? failures + 1 : 0
+            let delay = failed
+                ? Backoff.requestRetry(failures: failures, retryAfterMs: nil, factor: Backoff.randomFactor())
+                : (pending.isEmpty ? 60_000 : 10_000)
+            await replyWake.wait(milliseconds: delay)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import EACPProtocol
+import EACPTransport
+import Foundation
+
+/// Installs a verified agent upgrade package. The agent stages the package and calls the hook;
+/// an implementation replaces the agent's binary and restarts it.
+public protocol UpgradeInstallHook: Sendable {
+    /// Returns nil on success, or why the install failed.
+    func install(packagePath: String, version: String) async -> String?
+}
+
+/// Leaves the package staged in the state folder and reports the upgrade as failed, because this
+/// build does not know how the endpoint installs software.
+public struct StagingOnlyHook: UpgradeInstallHook {
+    public init() {}
+    public func install(packagePath: String, version: String) async -> String? {
+        "the package is staged at \(packagePath); no install hook is configured"
+    }
+}
+
+extension Agent {
+    /// Downloads, verifies and installs offered content when the offer rules allow it.
+    func contentOffered(_ offer: ContentOffer) async {
+        guard let version = offer.version, version.sha256.count == 32, version.revision > 0 else {
+            log.warning("content", "content_offer.invalid", ["reason": "sha256 is not 32 bytes or revision is 0"])
+            return
+        }
+        let installed = try? store.installedContent()
+        let revision = Int64(version.revision)
+        if let installed {
+            let wanted = revision > installed.revision || (revision == installed.revision && version.sha256 != installed.sha256)
+                || (revision < installed.revision && offer.downgrade)
+            guard wanted else {
+                if revision < installed.revision { log.warning("content", "content_offer.ignored_downgrade", ["revision": revision]) }
+                return
+            }
+        }
+        guard let path = await download(
+            .content, version: String(revision), path: "content/\(revision)", size: offer.sizeBytes, sha256: version.sha256)
+        else { return }
+        let folder = options.stateDirectory + "/content"
+        let target = folder + "/content-\(revision).pkg"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            guard rename(path, target) == 0 else { throw AtomicFile.WriteError(path: target, call: "rename", errno: errno) }
+            AtomicFile.syncFolder(of: target)
+            try store.storeInstalledContent(InstalledContentRecord(revision: revision, sha256: version.sha256, installedUnixMs: AgentClock.nowUnixMs()))
+            log.info("content", "content.installed", ["revision": revision])
+        } catch {
+            log.error("content", "content.install_failed", ["revision": revision, "error": error])
+        }
+    }
+
+    /// Downloads and verifies an offered upgrade package, stages it and hands it to the install hook.
+    func upgradeOffered(_ offer: UpgradeOffer) async {
+        guard let target = try? AgentVersion(parsing: offer.version), offer.sha256.count == 32 else {
+            log.warning("upgrade", "upgrade_offer.invalid", ["version": offer.version])
+            return
+        }
+        if let last = try? store.lastUpgrade(), let record = try? Heartbeat.UpgradeRecord(wireBytes: last),
+            (try? AgentVersion(parsing: record.toVersion)) == target
+        {
+            return
+        }
+        guard let path = await download(
+            .upgrade, version: target.description, path: "upgrades/\(target)", size: offer.sizeBytes, sha256: offer.sha256)
+        else { return }
+        let staged = options.stateDirectory + "/upgrade-\(target).pkg"
+        rename(path, staged)
+        let failure = await upgradeHook.install(packagePath: staged, version: target.description)
+        var record = Heartbeat.UpgradeRecord()
+        record.fromVersion = AgentIdentity.version
+        record.toVersion = target.description
+        record.outcome = failure == nil ? .succeeded : .failed
+        record.finishedUnixMs = AgentClock.nowUnixMs()
+        record.detail = String((failure ?? "").utf8.prefix(1024)) ?? ""
+        try? store.storeLastUpgrade(encoded: record.wireBytes())
+        log.info("upgrade", "upgrade.finished", ["version": target, "outcome": record.outcome, "detail": record.detail])
+    }
+
+    /// Fetches a package with Range requests from where an earlier attempt stopped; returns the
+    /// verified file, or nil after a failure, which the next offer retries.
+    private func download(_ kind: DownloadKind, version: String, path: String, size: UInt64, sha256: [UInt8]) async -> String? {
+        guard downloadsInProgress.withLock({ $0.insert(kind).inserted }) else { return nil }
+        defer { downloadsInProgress.withLock { _ = $0.remove(kind) } }
+        let folder = options.stateDirectory + "/downloads"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/\(kind.rawValue)-\(version).part"
+        var progress = (try? store.download(kind: kind)) ?? nil
+        if progress == nil || progress?.version != version || progress?.sha256 != sha256 {
+            try? FileManager.default.removeItem(atPath: file)
+            FileManager.default.createFile(atPath: file, contents: nil)
+            progress = DownloadProgress(kind: kind, version: version, sha256: sha256, totalSize: Int64(size), filePath: file)
+            try? store.storeDownload(progress!)
+        }
+        var offset = progress!.receivedOffset
+        while offset < Int64(size) {
+            let response: HTTPResponse
+            do {
+                response = try await link.download(path, from: offset)
+            } catch {
+                log.warning("download", "download.failed", ["kind": kind.rawValue, "offset": offset, "error": error])
+                return nil
+            }
+            guard let handle = FileHandle(forWritingAtPath: file) else { return nil }
+            // A 200 carries the whole package even when a range was asked for.
+            let start = response.status.code == 206 ? offset : 0
+            handle.truncateFile(atOffset: UInt64(start))
+            handle.write(Data(response.body))
+            handle.synchronizeFile()
+            handle.closeFile()
+            offset = start + Int64(response.body.count)
+            _ = try? store.advanceDownload(kind: kind, receivedOffset: offset)
+            if response.body.isEmpty { break }
+        }
+        _ = try? store.removeDownload(kind: kind)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        guard (attributes?[.size] as? NSNumber)?.uint64Value == size, SHA256.digest(filePath: file) == sha256 else {
+            log.warning("download", "download.verification_failed", ["kind": kind.rawValue, "version": version])
+            try? FileManager.default.removeItem(atPath: file)
+            return nil
+        }
+        return file
+    }
+}
