@@ -54,8 +54,9 @@ let package = Package(
             path: "Sources/ReferenceServer"),
         .executableTarget(name: "eacp-server", dependencies: ["ReferenceServer"], path: "Sources/eacp-server"),
         .target(
-            name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite"],
+            name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite", "CEACPOpenSSL"],
             path: "Sources/ReferenceAgent"),
+        .executableTarget(name: "eacp-agent", dependencies: ["ReferenceAgent"], path: "Sources/eacp-agent"),
         // Writes to a store until killed; the storage tests use it to check what survives SIGKILL.
         .executableTarget(
             name: "eacp-storage-crashtest", dependencies: ["ReferenceServer", "ReferenceAgent"],
