@@ -28,8 +28,12 @@ let package = Package(
         .target(name: "EACPVectors", dependencies: ["EACPProtocol", "ProtoGen"], path: "Sources/Vectors"),
         .executableTarget(name: "eacp-vectors", dependencies: ["EACPVectors"], path: "Sources/eacp-vectors"),
 
-        // The conformance runner. For now it checks the codec against every vector in spec/vectors.
-        .executableTarget(name: "eacp-conformance", dependencies: ["EACPVectors"], path: "Sources/eacp-conformance"),
+        // The conformance suite: peers that play server or agent, TLS probes, cases and reports; the
+        // runner executable `eacp-conformance` beside it.
+        .target(
+            name: "EACPConformance", dependencies: ["EACPProtocol", "EACPTransport", "CEACPOpenSSL", "EACPVectors"],
+            path: "Sources/Conformance"),
+        .executableTarget(name: "eacp-conformance", dependencies: ["EACPConformance"], path: "Sources/eacp-conformance"),
 
         // OpenSSL 3 calls that Swift cannot import directly (macros, pointer-type fixes).
         .target(

@@ -1,0 +1,6 @@
+/// Every case the runner plays against a server, in run order.
+public enum ServerCases {
+    public static func all(_ target: ServerTarget) -> [ConformanceCase] {
+        ServerTLSCases.all(target)
+    }
+}
