@@ -1,6 +1,7 @@
 /// Every case the runner plays against a server, in run order.
 public enum ServerCases {
     public static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        ServerTLSCases.all(target)
+        ServerTLSCases.all(target) + ServerEnrollmentCases.all(target) + ServerContentCases.all(target)
+            + ServerActionCases.all(target) + ServerTelemetryCases.all(target)
     }
 }
