@@ -49,7 +49,7 @@ struct AgentProtocolTests {
         let afterAck = try await agent.heartbeat()
         #expect(afterAck.pendingActions.isEmpty)
         let inspected = try await harness.admin(.get, "/admin/v1/actions/\(actionID)")
-        #expect(inspected.body["state"] as? String == "delivered")
+        #expect(inspected.body["state"] as? String == "acknowledged")
         #expect(inspected.body["delivery_path"] as? String == "heartbeat")
         await harness.stop()
     }
@@ -96,7 +96,7 @@ struct AgentProtocolTests {
         let cancelled = try await harness.admin(.post, "/admin/v1/actions/\(actionID)/cancel")
 
         #expect(cancelled.status == 200)
-        #expect(cancelled.body["state"] as? String == "finished")
+        #expect(cancelled.body["state"] as? String == "cancelled")
         #expect(try await agent.heartbeat().pendingActions.isEmpty)
         await harness.stop()
     }

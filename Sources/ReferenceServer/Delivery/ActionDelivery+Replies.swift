@@ -14,46 +14,71 @@ extension ActionDelivery {
         return record
     }
 
-    /// Records the agent's ack. Acking an action that is already delivered or finished changes nothing.
+    /// Records the agent's ack, then pushes the agent's next action. Acking an action that is already
+    /// acknowledged or finished changes nothing.
     func acknowledge(_ ack: ActionAck, agentID: String, overPush: Bool) throws(ProtocolFailure) {
         let record = try ownedAction(ack.actionId, agentID: agentID)
         let now = context.now
-        let path: ActionDeliveryPath = overPush || record.state == .pushed ? .push : .heartbeat
+        let path = record.deliveryPath ?? (overPush ? .push : .heartbeat)
         let changed = try context.stored("acknowledge action") { () throws(ServerStoreError) in
-            try context.store.updateAction(
-                id: ack.actionId, expectedStates: [.queued, .pushed],
-                update: ActionUpdate(state: .delivered, deliveryPath: path, acknowledgedUnixMs: now))
+            try context.store.acknowledgeAction(id: ack.actionId, deliveryPath: path, acknowledgedUnixMs: now)
         }
-        guard changed else { return }
-        (path == .push ? context.metrics.pushDeliveries : context.metrics.heartbeatDeliveries).add(1)
-        context.metrics.deliveryLatencyMs.observe(Double(max(0, now - record.action.createdUnixMs)))
-        context.log.info("action.delivered", ["action": ack.actionId, "agent": agentID, "path": path.rawValue])
+        if changed {
+            (path == .push ? context.metrics.pushDeliveries : context.metrics.heartbeatDeliveries).add(1)
+            context.metrics.deliveryLatencyMs.observe(Double(max(0, now - record.action.createdUnixMs)))
+            context.log.info("action.acknowledged", ["action": ack.actionId, "agent": agentID, "path": path.rawValue])
+        }
+        pushQueued(agentID: agentID)
     }
 
-    /// Records the agent's result. A result for an action already finished (sent again from the
-    /// agent's journal, or after the server expired or cancelled it) keeps the first outcome.
+    /// Records the agent's result, which acknowledges the action as well. A result for an action
+    /// already finished (sent again from the agent's journal, or after the server ended it) keeps the
+    /// first outcome. Throws BAD_REQUEST for a result that breaks a rule: no terminal state, another
+    /// kind than the action's, or an upload that is not complete.
     func recordResult(_ result: ActionResult, agentID: String) throws(ProtocolFailure) {
         let record = try ownedAction(result.actionId, agentID: agentID)
-        guard result.state != .unspecified else {
-            throw ProtocolFailure(.badRequest, "the result of \(result.actionId) has no terminal state")
-        }
         guard record.state != .finished else { return }
+        try validate(result, of: record, agentID: agentID)
+
+        let now = context.now
         let outcome = ActionOutcome(
             terminalState: result.state.rawValue, errorCode: result.errorCode.rawValue,
             detail: String(decoding: Array(result.detail.utf8.prefix(4096)), as: UTF8.self),
-            result: result.wireBytes(), finishedUnixMs: context.now)
+            result: result.wireBytes(), finishedUnixMs: now)
+        let update = ActionUpdate(
+            state: .finished, acknowledgedUnixMs: record.acknowledgedUnixMs == nil ? now : nil, outcome: outcome)
         let changed = try context.stored("finish action") { () throws(ServerStoreError) in
-            try context.store.updateAction(
-                id: result.actionId, expectedStates: [.queued, .pushed, .delivered],
-                update: ActionUpdate(state: .finished, outcome: outcome))
+            try context.store.updateAction(id: result.actionId, expectedStates: [.queued, .pushed, .delivered], update: update)
         }
         if changed {
             context.log.info("action.finished", ["action": result.actionId, "agent": agentID, "state": result.state])
         }
+        pushQueued(agentID: agentID)
     }
 
-    /// Cancels an action that is not yet with the agent. Throws 409-like BAD_REQUEST once the agent
-    /// acknowledged it, because the agent may already be carrying it out.
+    private func validate(_ result: ActionResult, of record: ActionRecord, agentID: String) throws(ProtocolFailure) {
+        guard result.state != .unspecified else {
+            throw ProtocolFailure(.badRequest, "the result of \(result.actionId) has no terminal state")
+        }
+        guard result.kind.rawValue == record.action.kind else {
+            throw ProtocolFailure(
+                .badRequest,
+                "the result of \(result.actionId) names kind \(result.kind), "
+                    + "but the action is \(ActionKind(rawValue: record.action.kind))")
+        }
+        for reference in result.uploads {
+            let upload = try context.stored("upload") { () throws(ServerStoreError) in
+                try context.store.upload(agentID: agentID, uploadID: reference.uploadId)
+            }
+            guard let upload, upload.complete, upload.actionID == result.actionId else {
+                throw ProtocolFailure(
+                    .badRequest, "the result of \(result.actionId) refers to upload \(reference.uploadId), which is not complete")
+            }
+        }
+    }
+
+    /// Cancels an action that is still queued. Throws BAD_REQUEST once it was sent on either path,
+    /// because the agent may already be carrying it out.
     public func cancel(actionID: String) throws(ProtocolFailure) -> ActionRecord {
         let outcome = ActionOutcome(
             terminalState: ActionTerminalState.cancelled.rawValue, detail: "cancelled by an administrator",
@@ -89,34 +114,46 @@ extension ActionDelivery {
         }
     }
 
-    /// The actions a heartbeat reply carries: every `queued` action of the agent in creation order,
-    /// at most 100. They stay `queued` until the agent acks them, so a lost reply loses nothing.
-    /// An action the agent's current version cannot carry out is finished as rejected instead.
+    /// The actions a heartbeat reply carries: the agent's queued, pushed and delivered actions without
+    /// an ack, in creation order, at most 100. Queued ones become `delivered` before the reply goes out.
+    /// They stay in every reply until the agent acks them, so a lost reply loses nothing. A queued
+    /// action the agent's current version cannot carry out is finished as rejected instead.
     func heartbeatPending(agent: AgentRecord) throws(ProtocolFailure) -> [ActionEnvelope] {
         expireDue()
-        let queued = try context.stored("queued actions") { () throws(ServerStoreError) in
-            try context.store.actions(agentID: agent.agentID, states: [.queued], limit: Self.maximumPendingActions)
+        let pending = try context.stored("unacknowledged actions") { () throws(ServerStoreError) in
+            try context.store.unacknowledgedActions(agentID: agent.agentID, limit: Self.maximumPendingActions)
         }
         var envelopes: [ActionEnvelope] = []
-        for record in queued {
-            let kind = ActionKind(rawValue: record.action.kind)
-            if case .unsupported(let reason) = try decision(kind: kind, agent: agent, minimum: record.action.minimumAgentVersion) {
-                try rejectUnsupported(record, reason: reason.description)
+        for record in pending {
+            let envelope: ActionEnvelope
+            do {
+                envelope = try ActionEnvelopes.envelope(for: record)
+            } catch {
+                try reject(record, errorCode: .invalidParameters, reason: "its stored parameters do not decode: \(error)")
                 continue
             }
-            do {
-                envelopes.append(try ActionEnvelopes.envelope(for: record))
-            } catch {
-                try rejectUnsupported(record, reason: "its stored parameters do not decode: \(error)")
+            if record.state == .queued {
+                let kind = ActionKind(rawValue: record.action.kind)
+                if case .unsupported(let reason) = try decision(kind: kind, agent: agent, minimum: record.action.minimumAgentVersion) {
+                    try reject(record, errorCode: .agentVersionTooOld, reason: reason.description)
+                    continue
+                }
+                // A false result means a push claimed the action meanwhile; the reply carries it all the same.
+                _ = try context.stored("deliver action by heartbeat") { () throws(ServerStoreError) in
+                    try context.store.updateAction(
+                        id: record.action.actionID, expectedStates: [.queued],
+                        update: ActionUpdate(state: .delivered, deliveryPath: .heartbeat))
+                }
             }
+            envelopes.append(envelope)
         }
         return envelopes
     }
 
-    private func rejectUnsupported(_ record: ActionRecord, reason: String) throws(ProtocolFailure) {
+    private func reject(_ record: ActionRecord, errorCode: ActionErrorCode, reason: String) throws(ProtocolFailure) {
         let outcome = ActionOutcome(
-            terminalState: ActionTerminalState.rejected.rawValue,
-            errorCode: ActionErrorCode.agentVersionTooOld.rawValue, detail: reason, finishedUnixMs: context.now)
+            terminalState: ActionTerminalState.rejected.rawValue, errorCode: errorCode.rawValue, detail: reason,
+            finishedUnixMs: context.now)
         _ = try context.stored("reject action") { () throws(ServerStoreError) in
             try context.store.updateAction(
                 id: record.action.actionID, expectedStates: [.queued], update: ActionUpdate(state: .finished, outcome: outcome))

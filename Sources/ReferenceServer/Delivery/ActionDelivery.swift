@@ -4,9 +4,17 @@ import EACPProtocol
 /// Moves actions from the administrator to the agent and records what came back.
 ///
 /// Every state change is written to the store, by compare-and-set, before the server acts on it:
-/// an action is `pushed` before its bytes go on the socket, so a crash at any point leaves it
-/// `queued` or `pushed`, and `recoverAfterRestart` puts every `pushed` action back to `queued`.
-/// The agent's journal of executed ids makes a second delivery of the same id run nothing.
+/// an action is `pushed` before its bytes go on the socket and `delivered` before a heartbeat reply
+/// carrying it goes out, so a crash at any point loses nothing. `recoverAfterRestart` moves every
+/// `pushed` action to `delivered`, and heartbeat replies carry delivered actions until the agent
+/// acknowledges them. The agent's journal of executed ids makes a second delivery of the same id
+/// run nothing.
+///
+/// The states follow the lifecycle table of spec/actions.md. `ActionLifecycleMachine` in
+/// EACPProtocol is not used here because it differs from that table.
+// NOTE: ActionLifecycleMachine treats a heartbeat reply as the acknowledgement and lets an
+// administrator cancel, or the expiry end, a pushed or delivered action; spec/actions.md requires an
+// explicit ActionAck on both paths and allows cancel and expiry only while an action is queued.
 public final class ActionDelivery: Sendable {
     let context: ServerContext
 
@@ -68,21 +76,22 @@ public final class ActionDelivery: Sendable {
         return ActionGate.decision(kind: kind, agentVersion: version, actionMinimum: actionMinimum)
     }
 
-    /// Pushes the agent's queued actions in creation order, stopping at the first one its version
-    /// takes only in a heartbeat reply, so a later action never overtakes an earlier one.
+    /// Pushes the agent's oldest action that has no acknowledgement yet, when it is still queued and
+    /// the agent's version takes its kind by push. Only one pushed action waits for its ack at a time
+    /// and an action is pushed only after every earlier one was acknowledged or finished, so the
+    /// agent receives actions in creation order. The ack of that action pushes the next one.
     public func pushQueued(agentID: String) {
         guard context.pushChannels.connection(agentID: agentID) != nil else { return }
         do {
-            guard let agent = try context.store.agent(id: agentID) else { return }
-            let queued = try context.store.actions(agentID: agentID, states: [.queued, .pushed], limit: 100)
-            for record in queued {
-                if record.state == .pushed { continue }
-                let kind = ActionKind(rawValue: record.action.kind)
-                guard case .push = try decision(kind: kind, agent: agent, minimum: record.action.minimumAgentVersion) else {
-                    return
-                }
-                guard try push(record) else { return }
+            guard let agent = try context.store.agent(id: agentID),
+                let oldest = try context.store.unacknowledgedActions(agentID: agentID, limit: 1).first,
+                oldest.state == .queued, oldest.action.expiresUnixMs > context.now
+            else { return }
+            let kind = ActionKind(rawValue: oldest.action.kind)
+            guard case .push = try decision(kind: kind, agent: agent, minimum: oldest.action.minimumAgentVersion) else {
+                return
             }
+            try push(oldest)
         } catch let failure as ProtocolFailure {
             context.log.warning("action.push_skipped", ["agent": agentID, "error": failure.message])
         } catch {
@@ -91,31 +100,32 @@ public final class ActionDelivery: Sendable {
         }
     }
 
-    /// Marks one action `pushed`, sends it and arms the ack timer. Returns false when the socket is
-    /// gone, after putting the action back to `queued`.
-    private func push(_ record: ActionRecord) throws -> Bool {
+    /// Marks one action `pushed`, sends it and arms the ack timer. When the socket is already gone the
+    /// action goes back to `queued`, because it was never sent.
+    private func push(_ record: ActionRecord) throws {
         let actionID = record.action.actionID
         let envelope = try ActionEnvelopes.envelope(for: record)
         let claimed = try context.store.updateAction(
-            id: actionID, expectedStates: [.queued], update: ActionUpdate(state: .pushed, pushedUnixMs: context.now))
-        guard claimed else { return true }
+            id: actionID, expectedStates: [.queued],
+            update: ActionUpdate(state: .pushed, deliveryPath: .push, pushedUnixMs: context.now))
+        guard claimed else { return }
 
         guard context.pushChannels.send(.action(envelope), to: record.action.agentID) else {
             _ = try context.store.updateAction(id: actionID, expectedStates: [.pushed], update: ActionUpdate(state: .queued))
-            return false
+            return
         }
         context.log.debug("action.pushed", ["action": actionID, "agent": record.action.agentID])
         let timeout = DispatchTimeInterval.milliseconds(Int(context.settings.pushAckTimeoutMs))
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
             ackTimedOut(actionID: actionID)
         }
-        return true
     }
 
-    /// Puts a pushed action without an ack back on the heartbeat path.
+    /// Moves a pushed action without an ack to `delivered`, so heartbeat replies carry it. It is not
+    /// pushed again.
     func ackTimedOut(actionID: String) {
         do {
-            if try context.store.updateAction(id: actionID, expectedStates: [.pushed], update: ActionUpdate(state: .queued)) {
+            if try context.store.updateAction(id: actionID, expectedStates: [.pushed], update: ActionUpdate(state: .delivered)) {
                 context.log.info("action.ack_timeout", ["action": actionID])
             }
         } catch {
@@ -124,19 +134,23 @@ public final class ActionDelivery: Sendable {
         }
     }
 
-    /// Puts every `pushed` action back to `queued`: after a restart no socket is open, so nothing
-    /// can ack them, and the next heartbeat reply carries them instead.
-    public func recoverAfterRestart() throws(ServerStoreError) -> Int {
-        var recovered = 0
-        for agent in try context.store.agents() {
-            for record in try context.store.actions(agentID: agent.agentID, states: [.pushed], limit: Int.max) {
-                if try context.store.updateAction(
-                    id: record.action.actionID, expectedStates: [.pushed], update: ActionUpdate(state: .queued))
-                {
-                    recovered += 1
-                }
+    /// Moves the agent's pushed actions to `delivered` after its push channel closed, because no ack
+    /// can arrive on a closed channel.
+    func pushChannelClosed(agentID: String) {
+        do {
+            let moved = try context.store.deliverPushedActions(agentID: agentID)
+            if moved > 0 {
+                context.log.info("action.push_channel_lost", ["agent": agentID, "count": moved])
             }
+        } catch {
+            context.metrics.storageErrors.add(1)
+            context.log.error("action.push_channel_lost_failed", ["agent": agentID, "error": error])
         }
-        return recovered
+    }
+
+    /// Moves every `pushed` action to `delivered`: after a restart no socket is open, so nothing can
+    /// ack them, and the next heartbeat reply carries them instead.
+    public func recoverAfterRestart() throws(ServerStoreError) -> Int {
+        try context.store.deliverPushedActions(agentID: nil)
     }
 }

@@ -31,7 +31,9 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
     func run() async {
         context.pushChannels.register(agentID: agentID, connection: self)?.close(code: 1000, reason: "replaced by a newer connection")
         let presence = PushChannelPresence(replicaID: context.replicaID, connectedUnixMs: context.now)
-        try? context.store.setPushChannel(agentID: agentID, presence: presence)
+        _ = try? context.stored("record push channel") { () throws(ServerStoreError) in
+            try context.store.setPushChannel(agentID: agentID, presence: presence)
+        }
         context.log.info("push.connected", ["agent": agentID])
         delivery.pushQueued(agentID: agentID)
 
@@ -40,9 +42,33 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
         }
 
         if context.pushChannels.remove(agentID: agentID, connection: self) {
-            _ = try? context.store.clearPushChannel(agentID: agentID, replicaID: context.replicaID)
+            _ = try? context.stored("clear push channel") { () throws(ServerStoreError) in
+                try context.store.clearPushChannel(agentID: agentID, replicaID: context.replicaID)
+            }
+            delivery.pushChannelClosed(agentID: agentID)
         }
         context.log.info("push.disconnected", ["agent": agentID, "close": socket.closeResult.map { "\($0.code)" } ?? "none"])
+    }
+
+    /// Answers an ack or result the server cannot accept. Unknown actions get a `ServerPush.error`
+    /// first so the agent knows which id; every rejection closes the channel with 1008, and the agent
+    /// sends the message again over HTTP. A storage failure keeps the channel open.
+    private func reject(_ failure: ProtocolFailure) -> Bool {
+        context.log.warning("push.message_rejected", ["agent": agentID, "code": "\(failure.code)", "error": failure.message])
+        switch failure.code {
+        case .notFound:
+            var reply = ErrorReply()
+            reply.code = .notFound
+            reply.message = failure.message
+            _ = context.pushChannels.send(.error(reply), to: agentID)
+            close(code: 1008, reason: "unknown action")
+            return false
+        case .badRequest:
+            close(code: 1008, reason: "invalid action result")
+            return false
+        default:
+            return true
+        }
     }
 
     /// Handles one agent message. Returns false after closing the channel for a message that breaks a rule.
@@ -55,13 +81,14 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
             close(code: 1008, reason: "an agent sends only agent_push messages")
             return false
         }
-        do {
+        do throws(ProtocolFailure) {
             switch payload {
             case .actionAck(let ack):
                 try delivery.acknowledge(ack, agentID: agentID, overPush: true)
             case .actionResult(let result):
                 try delivery.recordResult(result, agentID: agentID)
-                _ = context.pushChannels.send(.actionReceipt(ActionReplyHandlers.receipt(actionID: result.actionId, subject: .result)), to: agentID)
+                let receipt = ActionReplyHandlers.receipt(actionID: result.actionId, subject: .result)
+                _ = context.pushChannels.send(.actionReceipt(receipt), to: agentID)
             case .terminalOpen, .terminalData, .terminalClose:
                 // NOTE: the live terminal relay to an administrator is not built yet, so frames are only logged.
                 context.log.debug("push.terminal_frame_ignored", ["agent": agentID])
@@ -69,7 +96,7 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
                 context.log.warning("push.agent_error", ["agent": agentID, "code": reply.code, "message": reply.message])
             }
         } catch {
-            context.log.warning("push.message_rejected", ["agent": agentID, "error": error.message])
+            return reject(error)
         }
         return true
     }

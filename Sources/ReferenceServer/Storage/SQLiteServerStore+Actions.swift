@@ -125,13 +125,74 @@ extension SQLiteServerStore {
             let expiredIDs = try database.query(
                 """
                 UPDATE actions SET state = 'finished', terminal_state = ?, error_code = 0,
-                    detail = 'expired before the agent acknowledged it', finished_unix_ms = ?
-                WHERE state IN ('queued', 'pushed') AND expires_unix_ms <= ?
+                    detail = 'expired before it was delivered', finished_unix_ms = ?
+                WHERE state = 'queued' AND expires_unix_ms <= ?
                 RETURNING action_id
                 """, [expiredTerminalState, nowUnixMs, nowUnixMs]
             ) { row in try row.column(0, as: String.self) }
             return try expiredIDs.compactMap { id in try Self.action(id: id, in: database) }
                 .sorted { ($0.action.agentID, $0.sequenceNumber) < ($1.action.agentID, $1.sequenceNumber) }
+        }
+    }
+
+    public func unacknowledgedActions(agentID: String, limit: Int) throws(ServerStoreError) -> [ActionRecord] {
+        try withDatabase("listing unacknowledged actions of agent \(agentID)") { database in
+            try database.query(
+                """
+                SELECT \(Self.actionColumns) FROM actions
+                WHERE agent_id = ? AND state IN ('queued', 'pushed', 'delivered') AND acknowledged_unix_ms IS NULL
+                ORDER BY sequence_number LIMIT ?
+                """, [agentID, limit], read: Self.readAction)
+        }
+    }
+
+    public func acknowledgeAction(id: String, deliveryPath: ActionDeliveryPath, acknowledgedUnixMs: Int64)
+        throws(ServerStoreError) -> Bool
+    {
+        try writing("acknowledging action \(id)") { database in
+            guard try Self.action(id: id, in: database) != nil else {
+                throw ServerStoreError(code: .notFound, message: "action \(id) not found")
+            }
+            return try database.run(
+                """
+                UPDATE actions SET state = 'delivered', delivery_path = coalesce(delivery_path, ?),
+                    acknowledged_unix_ms = ?
+                WHERE action_id = ? AND state IN ('queued', 'pushed', 'delivered') AND acknowledged_unix_ms IS NULL
+                """, [deliveryPath.rawValue, acknowledgedUnixMs, id]) == 1
+        }
+    }
+
+    public func deliverPushedActions(agentID: String?) throws(ServerStoreError) -> Int {
+        try writing("moving pushed actions to the heartbeat path") { database in
+            if let agentID {
+                return try database.run(
+                    "UPDATE actions SET state = 'delivered' WHERE state = 'pushed' AND agent_id = ?", [agentID])
+            }
+            return try database.run("UPDATE actions SET state = 'delivered' WHERE state = 'pushed'")
+        }
+    }
+
+    public func actionCounts() throws(ServerStoreError) -> ActionCounts {
+        try withDatabase("counting actions") { database in
+            var counts = ActionCounts()
+            // One aggregate query, so a scrape of /metrics costs one pass over the table, not one query per agent.
+            let rows = try database.query(
+                """
+                SELECT state, acknowledged_unix_ms IS NOT NULL, count(*) FROM actions
+                GROUP BY state, acknowledged_unix_ms IS NOT NULL
+                """
+            ) { row in (try row.column(0, as: String.self), try row.column(1, as: Int64.self), try row.column(2, as: Int.self)) }
+            for (state, acknowledged, count) in rows {
+                switch (ActionState(rawValue: state), acknowledged != 0) {
+                case (.queued?, _): counts.queued += count
+                case (.pushed?, _): counts.pushed += count
+                case (.delivered?, false): counts.delivered += count
+                case (.delivered?, true): counts.acknowledged += count
+                case (.finished?, _): counts.finished += count
+                case (nil, _): throw ServerStoreError(code: .corrupt, message: "action has unknown state \"\(state)\"")
+                }
+            }
+            return counts
         }
     }
 }

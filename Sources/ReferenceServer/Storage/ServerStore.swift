@@ -102,9 +102,27 @@ public protocol ServerStore: AnyObject, Sendable {
     func updateAction(id: String, expectedStates: Set<ActionState>, update: ActionUpdate) throws(ServerStoreError)
         -> Bool
 
-    /// Finishes every queued or pushed action whose expiry is at or before `nowUnixMs`, with
-    /// terminal state `expiredTerminalState`, and returns them as updated.
+    /// Finishes every queued action whose expiry is at or before `nowUnixMs`, with terminal state
+    /// `expiredTerminalState`, and returns them as updated. An action that was sent is left to the
+    /// agent, which ends it as expired itself.
     func expireActions(nowUnixMs: Int64, expiredTerminalState: Int32) throws(ServerStoreError) -> [ActionRecord]
+
+    /// Returns the agent's queued, pushed and delivered actions that have no acknowledgement yet, in
+    /// creation order, at most `limit`.
+    func unacknowledgedActions(agentID: String, limit: Int) throws(ServerStoreError) -> [ActionRecord]
+
+    /// Records the agent's acknowledgement: the action becomes `delivered` with `acknowledgedUnixMs`
+    /// set, and keeps the delivery path it already had. Returns false when the action was already
+    /// acknowledged or finished. Throws `.notFound` when no action has the id.
+    func acknowledgeAction(id: String, deliveryPath: ActionDeliveryPath, acknowledgedUnixMs: Int64)
+        throws(ServerStoreError) -> Bool
+
+    /// Moves every `pushed` action of the agent (of every agent when nil) to `delivered`, so the next
+    /// heartbeat reply carries it. Returns how many moved.
+    func deliverPushedActions(agentID: String?) throws(ServerStoreError) -> Int
+
+    /// Counts actions by delivery stage in one query.
+    func actionCounts() throws(ServerStoreError) -> ActionCounts
 
     // MARK: Content and upgrades
 

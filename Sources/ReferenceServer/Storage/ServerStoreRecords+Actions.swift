@@ -2,16 +2,30 @@
 
 /// The delivery stage of an action on its way to the agent. The terminal outcome is in `ActionOutcome`.
 public enum ActionState: String, Hashable, Sendable, CaseIterable {
-    /// Created and not handed to the agent, or handed over by push without an ack in time.
-    /// Next: `pushed`, `delivered`, `finished` (expired or cancelled before delivery).
+    /// Created and not yet sent on any path. Next: `pushed`, `delivered`, `finished` (expired,
+    /// cancelled or rejected before delivery).
     case queued
     /// Sent over the push channel and waiting for the agent's `ActionAck`.
-    /// Next: `delivered` (ack), `queued` (no ack in time, so the next heartbeat reply carries it), `finished`.
+    /// Next: `delivered` (acknowledged, or no ack in time so the heartbeat path carries it), `finished`.
     case pushed
-    /// The agent acknowledged the action, by push or after a heartbeat reply. Next: `finished`.
+    /// Sent in a heartbeat reply, or pushed without an ack in time; `ActionRecord.acknowledgedUnixMs`
+    /// is set once the agent acknowledged it. Next: `finished`.
     case delivered
     /// The action reached a terminal state; `ActionRecord.outcome` records which. Final.
     case finished
+}
+
+/// How many actions are in each delivery stage, across all agents.
+public struct ActionCounts: Hashable, Sendable {
+    public var queued = 0
+    public var pushed = 0
+    /// Delivered and not yet acknowledged.
+    public var delivered = 0
+    /// Delivered and acknowledged, waiting for the result.
+    public var acknowledged = 0
+    public var finished = 0
+
+    public init() {}
 }
 
 /// The path that delivered an action to the agent.

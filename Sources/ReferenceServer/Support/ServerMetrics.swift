@@ -49,7 +49,8 @@ public final class ServerMetrics: Sendable {
     public init() {}
 
     /// Renders the Prometheus text exposition format (version 0.0.4).
-    func render(connectedAgents: Int, actionsByState: [ActionState: Int]) -> String {
+    /// `actionCounts` is nil when the store could not count them; the actions gauge is then left out.
+    func render(connectedAgents: Int, actionCounts: ActionCounts?) -> String {
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             lines.append("# HELP \(name) \(help)")
@@ -60,9 +61,14 @@ public final class ServerMetrics: Sendable {
                [("", "\(connectedAgents)")])
         metric("eacp_heartbeats_total", "counter", "Heartbeats answered.", [("", "\(heartbeats.current)")])
         metric("eacp_security_events_total", "counter", "New security events stored.", [("", "\(securityEvents.current)")])
-        metric("eacp_actions", "gauge", "Actions by delivery state.",
-               ActionState.allCases.map { ("{state=\"\($0.rawValue)\"}", "\(actionsByState[$0] ?? 0)") })
-        metric("eacp_action_deliveries_total", "counter", "Actions acknowledged by the agent, by delivery path.",
+        if let counts = actionCounts {
+            let stages = [
+                ("queued", counts.queued), ("pushed", counts.pushed), ("delivered", counts.delivered),
+                ("acknowledged", counts.acknowledged), ("finished", counts.finished),
+            ]
+            metric("eacp_actions", "gauge", "Actions by delivery state.", stages.map { ("{state=\"\($0.0)\"}", "\($0.1)") })
+        }
+        metric("eacp_action_deliveries_total", "counter", "Actions acknowledged by the agent, by the path that delivered them.",
                [("{path=\"push\"}", "\(pushDeliveries.current)"), ("{path=\"heartbeat\"}", "\(heartbeatDeliveries.current)")])
         metric("eacp_storage_errors_total", "counter", "Store calls that failed.", [("", "\(storageErrors.current)")])
 
