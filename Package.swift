@@ -24,9 +24,12 @@ let package = Package(
         .executableTarget(name: "eacp-docs", dependencies: ["EACPDocs"], path: "Sources/eacp-docs"),
 
         // Test vectors in spec/vectors: their Swift definitions, the schema-driven proto3 JSON mapping and the
-        // checks of the codec against them; `eacp-vectors` writes and decodes them.
+        // checks of the codec against them; `eacp-vectors` writes and decodes them, `eacp-bench-codec` times
+        // the codec on them.
         .target(name: "EACPVectors", dependencies: ["EACPProtocol", "ProtoGen"], path: "Sources/Vectors"),
         .executableTarget(name: "eacp-vectors", dependencies: ["EACPVectors"], path: "Sources/eacp-vectors"),
+        .executableTarget(
+            name: "eacp-bench-codec", dependencies: ["EACPVectors", "EACPProtocol"], path: "Sources/eacp-bench-codec"),
 
         // The conformance suite: peers that play server or agent, TLS probes, cases and reports; the
         // runner executable `eacp-conformance` beside it.

@@ -76,9 +76,10 @@ struct CommandError: Error, CustomStringConvertible {
 func decodeLines() {
     let (_, schema) = loadSpec()
     while let line = readLine() {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        // HEX is empty for a message with no fields set.
+        let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            print("error expected \"MESSAGE HEX\", found \(parts.count) words")
+            print("error expected \"MESSAGE HEX\", found \(line.prefix(60))")
             continue
         }
         do {

@@ -44,9 +44,12 @@ import Testing
         let kinds = envelopeFields.compactMap { $0["kind"]?.stringValue }
         #expect(kinds.count == ActionKind.knownCases.count - 1)
         #expect(Set(kinds).count == kinds.count)
-        for fields in envelopeFields {
-            let members = fields.objectValue?.map(\.key) ?? []
-            #expect(members.count == 7 || members.count == 9, "\(members)")
+
+        // ACTION_KIND_QUARANTINE_FILE names the parameters member quarantineFile.
+        for (kind, fields) in zip(kinds, envelopeFields) {
+            let words = kind.dropFirst("ACTION_KIND_".count).lowercased().split(separator: "_")
+            let member = String(words[0]) + words.dropFirst().map(\.capitalized).joined()
+            #expect(fields[member] != nil, "\(kind) has no \(member) member")
         }
     }
 

@@ -1,0 +1,100 @@
+import EACPProtocol
+import EACPVectors
+import Foundation
+
+let usage = """
+    Usage: swift run -c release eacp-bench-codec [--round-seconds SECONDS] [--rounds COUNT] [--no-python]
+
+    Times the package's codec and Python's protobuf package on the same three vectors from spec/vectors
+    (a full heartbeat, a heartbeat reply with three pending actions, a batch of 64 security events) and
+    prints decode and encode rates side by side with their ratio. Each rate is the best of COUNT rounds
+    (default 5) of at least SECONDS seconds (default 0.5).
+
+    Python is $EACP_PYTHON, or .venv/bin/python under the package root.
+    """
+
+let benchmarkVectors = ["heartbeat-full", "heartbeat-reply-three-pending-actions", "security-event-batch-64"]
+
+struct Options {
+    var roundSeconds = 0.5
+    var rounds = 5
+    var python = true
+}
+
+func exitWithError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("eacp-bench-codec: \(message)\n".utf8))
+    exit(2)
+}
+
+func parseOptions(_ arguments: [String]) -> Options {
+    var options = Options()
+    var remaining = arguments[...]
+    while let argument = remaining.popFirst() {
+        switch argument {
+        case "--round-seconds":
+            guard let value = remaining.popFirst().flatMap(Double.init), value > 0 else {
+                exitWithError("--round-seconds needs a positive number of seconds")
+            }
+            options.roundSeconds = value
+        case "--rounds":
+            guard let value = remaining.popFirst().flatMap(Int.init), value > 0 else {
+                exitWithError("--rounds needs a positive whole number")
+            }
+            options.rounds = value
+        case "--no-python": options.python = false
+        case "--help", "-h":
+            print(usage)
+            exit(0)
+        default: exitWithError("unknown argument \(argument)\n\n\(usage)")
+        }
+    }
+    return options
+}
+
+/// Decode and encode rates of one vector, for one implementation.
+struct Measurement {
+    var vector: String
+    var size: Int
+    var decode: Throughput
+    var encode: Throughput
+}
+
+func measureSwift(_ vector: TestVector, options: Options) throws -> Measurement {
+    guard let type = MessageRegistry.messageTypes[String(vector.message.dropFirst("eacp.v1.".count))] else {
+        exitWithError("no generated type for \(vector.message)")
+    }
+    let bytes = vector.bytes
+    let message = try type.init(wireBytes: bytes, limits: .default)
+    let decode = Throughput.measure(roundSeconds: options.roundSeconds, rounds: options.rounds) {
+        consume(try? type.init(wireBytes: bytes, limits: .default))
+    }
+    let encode = Throughput.measure(roundSeconds: options.roundSeconds, rounds: options.rounds) {
+        consume(message.wireBytes())
+    }
+    return Measurement(vector: vector.name, size: bytes.count, decode: decode, encode: encode)
+}
+
+let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
+guard let spec = SpecDirectory.find(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else {
+    exitWithError("spec/eacp.proto not found in the current folder or any parent folder")
+}
+let vectors: [TestVector]
+do {
+    let all = try spec.loadGroups().flatMap(\.vectors)
+    vectors = benchmarkVectors.map { name in
+        guard let vector = all.first(where: { $0.name == name }) else {
+            exitWithError("spec/vectors has no vector named \(name); run `swift run eacp-vectors write`")
+        }
+        return vector
+    }
+} catch {
+    exitWithError("cannot read the vectors: \(error)")
+}
+
+do {
+    let swift = try vectors.map { try measureSwift($0, options: options) }
+    let python = options.python ? try PythonBenchmark.run(spec: spec, vectors: benchmarkVectors, options: options) : nil
+    BenchmarkTable.print(swift: swift, python: python, options: options)
+} catch {
+    exitWithError("\(error)")
+}
