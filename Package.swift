@@ -83,8 +83,10 @@ let package = Package(
             name: "ReferenceServerTests",
             dependencies: ["ReferenceServer", "EACPSQLite", "EACPProtocol", "EACPTransport"],
             path: "Tests/ReferenceServerTests"),
+        .testTarget(name: "ConformanceTests", dependencies: ["EACPConformance"], path: "Tests/Conformance"),
         .testTarget(
-            name: "ReferenceAgentTests", dependencies: ["ReferenceAgent", "EACPSQLite"],
+            name: "ReferenceAgentTests",
+            dependencies: ["ReferenceAgent", "EACPSQLite", "ReferenceServer", "EACPProtocol", "EACPTransport"],
             path: "Tests/ReferenceAgentTests"),
     ]
 )
