@@ -38,3 +38,18 @@ public enum Anchor {
         return text
     }
 }
+
+extension Anchor {
+    /// Returns the anchors of every heading of a Markdown page; a repeated heading gets `-1`, `-2`… as on GitHub.
+    public static func headingAnchors(inMarkdown markdown: String) -> Set<String> {
+        var counts: [String: Int] = [:]
+        var anchors: Set<String> = []
+        for case .heading(_, let text) in MarkdownDocument(parsing: markdown).blocks {
+            let slug = slug(text)
+            let count = counts[slug, default: 0]
+            counts[slug] = count + 1
+            anchors.insert(count == 0 ? slug : "\(slug)-\(count)")
+        }
+        return anchors
+    }
+}

@@ -9,6 +9,11 @@ public enum SitePath {
         public var path: String
         /// The fragment after `#`, or nil.
         public var fragment: String?
+
+        public init(path: String, fragment: String?) {
+            self.path = path
+            self.fragment = fragment
+        }
     }
 
     /// Whether a link leaves the site: a URL with a scheme, a protocol-relative URL or an absolute path.

@@ -1,0 +1,29 @@
+import EACPDocs
+import Foundation
+
+/// The package's own specification folder and the pages generated from it, built once for all tests.
+enum DocsFixture {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let specDirectory = packageRoot.appendingPathComponent("spec")
+
+    static let inputs: Result<SpecInputs, Error> = Result { try SpecInputs.load(specDirectory: specDirectory) }
+    static let pages: Result<[DocPage], Error> = Result { try DocsGenerator.pages(from: inputs.get()) }
+
+    /// The HTML site without Graphviz, so that the tests do not depend on `dot` being installed.
+    static let site: Result<[String: String], Error> = Result {
+        try HTMLSite(inputs: inputs.get(), pages: pages.get(), diagramRenderer: DiagramRenderer(dotPath: nil)).files()
+    }
+
+    /// Every string in `text` that matches `pattern`.
+    static func matches(of pattern: String, in text: String) throws -> [String] {
+        let regex = try Regex(pattern)
+        return text.matches(of: regex).map { String(text[$0.range]) }
+    }
+
+    /// The first capture group of every match of `pattern` in `text`.
+    static func captures(of pattern: String, in text: String) throws -> [String] {
+        let regex = try Regex(pattern)
+        return text.matches(of: regex).compactMap { match in match.output[1].substring.map(String.init) }
+    }
+}
