@@ -175,4 +175,32 @@ import Testing
             outcome.clientError?.alert
                 == TLSAlert(alertDescription: .noApplicationProtocol, isFatal: true, direction: .received))
     }
+
+    @Test func serverRejectsPlaintextHTTP() throws {
+        let fixtures = try TLSFixtures()
+        let server = try TLSSession(context: TLSContext(configuration: fixtures.serverConfiguration()))
+        Array("GET /eacp/v1/push HTTP/1.1\r\n\r\n".utf8).withUnsafeBytes { server.receiveCiphertext($0) }
+
+        let error = #expect(throws: TLSError.self) { try server.advance() }
+
+        #expect(error?.code == .handshakeFailed)
+        #expect(error?.message.contains("http request") == true)
+    }
+
+    @Test func tamperedRecordFailsWithBadRecordMAC() throws {
+        let fixtures = try TLSFixtures()
+        let pair = try TLSMemoryPair(client: fixtures.clientConfiguration(), server: fixtures.serverConfiguration())
+        _ = pair.handshake()
+        try Array("heartbeat".utf8).withUnsafeBytes { try pair.client.writePlaintext($0) }
+        var record = pair.client.takeCiphertext()
+        record[record.count - 1] ^= 0x01
+        record.withUnsafeBytes { pair.server.receiveCiphertext($0) }
+        var buffer: [UInt8] = []
+
+        let error = #expect(throws: TLSError.self) { try pair.server.readPlaintext(into: &buffer, maximumCount: 100) }
+
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.alert == TLSAlert(alertDescription: .badRecordMAC, isFatal: true, direction: .sent))
+        #expect(buffer.isEmpty)
+    }
 }

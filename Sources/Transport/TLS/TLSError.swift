@@ -77,6 +77,7 @@ public struct TLSAlertDescription: Hashable, Sendable {
 
     public static let closeNotify = TLSAlertDescription(rawValue: 0)
     public static let unexpectedMessage = TLSAlertDescription(rawValue: 10)
+    public static let badRecordMAC = TLSAlertDescription(rawValue: 20)
     public static let handshakeFailure = TLSAlertDescription(rawValue: 40)
     public static let badCertificate = TLSAlertDescription(rawValue: 42)
     public static let certificateExpired = TLSAlertDescription(rawValue: 45)
