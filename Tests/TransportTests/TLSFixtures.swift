@@ -37,7 +37,7 @@ struct TLSFixtures: Sendable {
             privateKeyPEM: try clientCertificate?.key.pem())
     }
 
-    /// A client certificate for `agentID` issued through a CSR, as an agent gets one at enrollment.
+    /// Issues a client certificate for `agentID` through a CSR, as an agent gets one at enrollment.
     func clientCredentials(agentID: String, validity: CertificateValidity = .days(30)) throws -> ClientCredentials {
         try ClientCredentials(authority: authority, agentID: agentID, validity: validity)
     }

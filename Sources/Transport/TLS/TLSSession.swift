@@ -108,8 +108,8 @@ public final class TLSSession: @unchecked Sendable {
         while offset < bytes.count {
             let chunk = Int32(clamping: bytes.count - offset)
             let written = BIO_write(SSL_get_rbio(ssl), base + offset, chunk)
-            // A memory BIO write fails only when OpenSSL cannot allocate memory (bss_mem.c in OpenSSL 3.0), which
-            // nothing here can recover from.
+            // A memory BIO grows to take any write, so BIO_write fails only when memory runs out, which nothing
+            // here can recover from.
             precondition(written == chunk, "BIO_write to a memory BIO failed")
             offset += Int(written)
         }
