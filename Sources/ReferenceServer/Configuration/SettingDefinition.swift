@@ -24,7 +24,8 @@ public struct SettingDefinition: Sendable {
     public static let all: [SettingDefinition] = [
         text("data_dir", "folder for the database, certificates, tokens and stored files", \.dataDirectory),
         text("listen_host", "IP address the HTTPS listener binds", \.listenHost),
-        integer("listen_port", "TCP port of the HTTPS listener", \.listenPort, 1...65_535),
+        integer("listen_port", "TCP port of the HTTPS listener; 0 picks a free port, named in the server.started log line",
+                \.listenPort, 0...65_535),
         integer("heartbeat_interval_ms", "heartbeat interval sent to agents, in milliseconds",
                 \.heartbeatIntervalMs, 1_000...86_400_000),
         integer("heartbeat_jitter_ms", "heartbeat jitter window sent to agents, in milliseconds",
