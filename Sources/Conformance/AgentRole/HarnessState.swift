@@ -1,0 +1,48 @@
+import EACPProtocol
+
+/// What the harness server answers, set by the running case. The defaults keep an agent busy enough
+/// for heartbeat-path cases (a heartbeat every 2 s) and quiet otherwise.
+struct HarnessScript: Sendable {
+    var heartbeatIntervalMs: UInt32 = 2_000
+    var statusReportIntervalMs: UInt32 = 3_600_000
+    var pushPingIntervalMs: UInt32 = 30_000
+    var pushMissedPongLimit: UInt32 = 3
+    /// Envelopes every heartbeat reply carries until the agent acknowledges or reports on them.
+    var heartbeatActions: [ActionEnvelope] = []
+    /// When false, push channel upgrades are answered 503, as by a server whose push service is down.
+    var acceptPushChannels = true
+    /// When false, security event batches are answered 503 with Retry-After, so nothing is acknowledged.
+    var acknowledgeEvents = true
+    var contentOffer: ContentOffer?
+    /// Content packages by revision, served at GET /eacp/v1/content/{revision}.
+    var contentPackages: [UInt64: [UInt8]] = [:]
+}
+
+/// Everything the agent sent, with the time it arrived.
+struct HarnessObservations: Sendable {
+    struct Stamped<Value: Sendable>: Sendable {
+        var at: ContinuousClock.Instant
+        var value: Value
+    }
+
+    /// Paths of every request, in order, with whether a client certificate came with it.
+    var requests: [Stamped<(path: String, certificate: Bool)>] = []
+    var heartbeats: [Stamped<Heartbeat>] = []
+    var events: [Stamped<SecurityEvent>] = []
+    var statusReports: [Stamped<StatusReport>] = []
+    /// Acknowledged action ids and the path they came on: `push` or `http`.
+    var acks: [Stamped<(actionID: String, path: String)>] = []
+    var results: [Stamped<(result: ActionResult, path: String)>] = []
+    var pushConnections: [ContinuousClock.Instant] = []
+    var clientHellos: [Stamped<TLSHello>] = []
+    var contentDownloads: [Stamped<UInt64>] = []
+    var completedUploads: [String] = []
+
+    func results(for actionID: String) -> [ActionResult] {
+        results.filter { $0.value.result.actionId == actionID }.map(\.value.result)
+    }
+
+    func acks(for actionID: String) -> [String] {
+        acks.filter { $0.value.actionID == actionID }.map(\.value.path)
+    }
+}
