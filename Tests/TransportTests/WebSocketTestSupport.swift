@@ -22,7 +22,8 @@ final class PythonPeer: @unchecked Sendable {
     private let output = Pipe()
     let port: UInt16
 
-    init(script: String, arguments: [String] = []) async throws {
+    /// Starts `script`. When `expectingPort` is true, its first line of output must be the port it listens on.
+    init(script: String, arguments: [String] = [], expectingPort: Bool = true) async throws {
         let python = try #require(pythonPath, "EACP_PYTHON is not set")
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [peerScript(script)] + arguments
@@ -30,6 +31,10 @@ final class PythonPeer: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        guard expectingPort else {
+            port = 0
+            return
+        }
         let line = try await Self.readLine(output.fileHandleForReading)
         port = try #require(UInt16(line), "\(script) printed '\(line)' instead of a port")
     }

@@ -1,7 +1,9 @@
 #ifndef CEACP_LINUX_H
 #define CEACP_LINUX_H
 
-// Linux interfaces that Swift's Glibc module does not export: epoll, eventfd and accept4.
+// Linux interfaces that Swift's Glibc module does not export: epoll, eventfd, accept4, and mallinfo2
+// for measuring the heap.
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
