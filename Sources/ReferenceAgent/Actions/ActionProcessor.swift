@@ -50,6 +50,7 @@ final class ActionProcessor: Sendable {
                 // Journaled before a restart and never started: it may start now, once.
                 schedule(envelope)
             case .finished:
+                if BrokenVariant.isActive(.runsDuplicateTwice) { return schedule(envelope) }
                 if let result = entry.result.flatMap({ try? ActionResult(wireBytes: $0) }) {
                     sendResult(result)
                 }

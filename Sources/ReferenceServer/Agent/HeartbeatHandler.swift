@@ -12,7 +12,7 @@ struct HeartbeatHandler {
         let agent = try context.authenticate(request)
         let heartbeat = try request.decodeBody(Heartbeat.self)
         let version = try validateVersion(heartbeat.agentVersion)
-        guard heartbeat.sequenceNumber != 0 else {
+        guard heartbeat.sequenceNumber != 0 || BrokenVariant.isActive(.acceptsSequenceZero) else {
             throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more")
         }
 
@@ -58,7 +58,7 @@ struct HeartbeatHandler {
             // An agent that reports an invalid digest is offered the content again, as if it had none.
             agent = try? ValidatedContentVersion(revision: agentContent.revision, sha256: agentContent.sha256)
         }
-        let decision = ContentOfferDecision(server: server, agent: agent, downgradeAllowed: current.downgrade)
+        let decision = ContentOfferDecision(server: server, agent: agent, downgradeAllowed: current.downgrade || BrokenVariant.isActive(.offersOlderContent))
         switch decision {
         case .upToDate, .withheld:
             return nil

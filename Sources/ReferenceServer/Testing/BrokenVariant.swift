@@ -1,0 +1,20 @@
+import Foundation
+
+/// A deliberate fault the conformance suite's own tests switch on to prove that a case catches it.
+///
+/// Read once from `EACP_BROKEN_VARIANT`, and only when `EACP_ALLOW_BROKEN_VARIANTS=1` is set too, so a
+/// stray variable alone never breaks a deployed server.
+enum BrokenVariant: String, Sendable {
+    /// Accepts a heartbeat whose sequence_number is 0 (breaks EACP-HEARTBEAT-005).
+    case acceptsSequenceZero = "accepts-sequence-zero"
+    /// Offers content of a lower revision than the agent's, as a downgrade (breaks EACP-CONTENT-002).
+    case offersOlderContent = "offers-older-content"
+
+    static let active: BrokenVariant? = {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["EACP_ALLOW_BROKEN_VARIANTS"] == "1" else { return nil }
+        return environment["EACP_BROKEN_VARIANT"].flatMap(BrokenVariant.init(rawValue:))
+    }()
+
+    static func isActive(_ variant: BrokenVariant) -> Bool { active == variant }
+}
