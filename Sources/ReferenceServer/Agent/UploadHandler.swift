@@ -17,7 +17,12 @@ struct UploadHandler {
         let agent = try context.authenticate(request)
         let chunk = try request.decodeBody(UploadChunk.self)
         try validate(chunk)
-        _ = try delivery.ownedAction(chunk.actionId, agentID: agent.agentID)
+        let action = try delivery.ownedAction(chunk.actionId, agentID: agent.agentID)
+        // NOTE: the spec asks for an acknowledged action. A pushed or delivered one is accepted too,
+        // because an ack sent on the push channel gets no receipt and may be handled after the first chunk.
+        guard action.state == .pushed || action.state == .delivered else {
+            throw ProtocolFailure(.notFound, "action \(chunk.actionId) is not waiting for a result")
+        }
 
         let folder = (context.dataFolder.uploadsFolder as NSString).appendingPathComponent(agent.agentID)
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -35,12 +40,10 @@ struct UploadHandler {
             throw ProtocolFailure.storage(error)
         }
 
-        // An empty chunk asks where to resume, and a chunk the server already holds is answered the same way.
-        if upload.complete || chunk.chunk.isEmpty || Int64(chunk.offset) < upload.receivedOffset {
+        // An empty chunk asks where to resume. A chunk at any offset other than the stored length is
+        // answered the same way and stores nothing, so the agent continues from `next_offset`.
+        if upload.complete || chunk.chunk.isEmpty || Int64(chunk.offset) != upload.receivedOffset {
             return .message(Self.receipt(upload))
-        }
-        guard Int64(chunk.offset) == upload.receivedOffset else {
-            throw ProtocolFailure(.badRequest, "offset \(chunk.offset) is past the \(upload.receivedOffset) bytes stored")
         }
         return .message(try store(chunk, into: upload, now: now))
     }
@@ -72,9 +75,9 @@ struct UploadHandler {
             try FileStore.write(chunk.chunk, at: upload.receivedOffset, to: upload.filePath)
             if finished, try FileStore.sha256(of: upload.filePath, size: upload.totalSize) != upload.totalSHA256 {
                 try FileStore.truncate(upload.filePath, to: 0)
-                _ = try context.store.advanceUpload(
+                _ = try context.store.resetUpload(
                     agentID: upload.agentID, uploadID: upload.uploadID, expectedOffset: upload.receivedOffset,
-                    newOffset: 0, complete: false, nowUnixMs: now)
+                    nowUnixMs: now)
                 throw ProtocolFailure(.hashMismatch, "upload \(upload.uploadID) does not match total_sha256; send it again from offset 0")
             }
         } catch let failure as ProtocolFailure {

@@ -69,6 +69,18 @@ extension SQLiteServerStore {
         }
     }
 
+    public func resetUpload(agentID: String, uploadID: String, expectedOffset: Int64, nowUnixMs: Int64)
+        throws(ServerStoreError) -> Bool
+    {
+        try writing("resetting upload \(uploadID) of agent \(agentID)") { database in
+            try database.run(
+                """
+                UPDATE uploads SET received_offset = 0, complete = 0, updated_unix_ms = ?
+                WHERE agent_id = ? AND upload_id = ? AND received_offset = ? AND complete = 0
+                """, [nowUnixMs, agentID, uploadID, expectedOffset]) == 1
+        }
+    }
+
     private static let sessionColumns =
         "session_id, agent_id, action_id, opened_by, opened_unix_ms, closed_unix_ms, close_reason"
 

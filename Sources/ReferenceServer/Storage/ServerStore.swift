@@ -165,6 +165,11 @@ public protocol ServerStore: AnyObject, Sendable {
         agentID: String, uploadID: String, expectedOffset: Int64, newOffset: Int64, complete: Bool, nowUnixMs: Int64
     ) throws(ServerStoreError) -> Bool
 
+    /// Moves the received offset back to 0, only if it is still `expectedOffset` and the upload is not
+    /// complete, after the whole upload failed its SHA-256 check. Returns false otherwise.
+    func resetUpload(agentID: String, uploadID: String, expectedOffset: Int64, nowUnixMs: Int64)
+        throws(ServerStoreError) -> Bool
+
     func openTerminalSession(_ session: TerminalSessionRecord) throws(ServerStoreError)
 
     /// Records the end of an open session. Returns false when it was already closed.
