@@ -35,7 +35,7 @@ struct EventLoopMemoryTests {
         configuration.maxConnections = count + 10
         _ = try OpenFileLimit.raise(requested: UInt64(count + 100))
 
-        // The idle clients never answer pings, so pings wait longer than the measurement takes.
+        // The idle clients never reply to pings, so pings wait longer than the measurement takes.
         var webSocketConfiguration = WebSocketConfiguration()
         webSocketConfiguration.pingInterval = .seconds(3600)
         var router = HTTPRouter()

@@ -82,7 +82,8 @@ final class RecordingHandler: ConnectionHandler, Sendable {
     }
 }
 
-/// A listener on 127.0.0.1 with an ephemeral port whose accepted connections run handlers from `makeHandler`.
+/// Starts a listener on 127.0.0.1 with an ephemeral port whose accepted connections run handlers from
+/// `makeHandler`.
 func startListener(
     on loop: EventLoop, configuration: ConnectionConfiguration = ConnectionConfiguration(),
     makeHandler: @escaping @Sendable () -> any ConnectionHandler

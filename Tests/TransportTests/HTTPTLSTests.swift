@@ -3,7 +3,7 @@ import Testing
 
 @testable import EACPTransport
 
-/// Runs `body` against a TLS 1.2 server on 127.0.0.1 that asks for (but does not require) a client
+/// Runs `body` against a TLS 1.2 server on 127.0.0.1 that requests (but does not require) a client
 /// certificate, and shuts it down after.
 private func withTLSServer(
     _ fixtures: TLSFixtures, _ body: (EventLoopGroup, UInt16) async throws -> Void

@@ -56,7 +56,7 @@ func withTestServer(
     group.shutdown()
 }
 
-/// A plaintext client for `port` on 127.0.0.1.
+/// Returns a plaintext connector for `port` on 127.0.0.1.
 func plaintextConnector(port: UInt16, proxy: HTTPProxyConfiguration? = nil) -> ClientConnector {
     ClientConnector(host: "127.0.0.1", port: port, proxy: proxy) { PlaintextStream() }
 }
@@ -69,7 +69,7 @@ func offPool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) as
     }
 }
 
-/// A blocking TCP client for sending exact bytes and reading exact answers.
+/// A blocking TCP client for sending exact bytes and reading exact responses.
 final class RawClient: Sendable {
     let fd: Int32
 
@@ -142,7 +142,7 @@ final class RawClient: Sendable {
     }
 }
 
-/// The status line of a raw response.
+/// Returns the status line of a raw response.
 func statusLine(_ response: String) -> String {
     String(response.split(separator: "\r\n", maxSplits: 1).first ?? "")
 }

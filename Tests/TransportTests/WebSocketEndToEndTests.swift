@@ -3,12 +3,15 @@ import Testing
 
 @testable import EACPTransport
 
-/// A router whose push channel has short timers and a 1 KiB message limit, for the failure cases.
-private func strictRouter() -> HTTPRouter {
+/// Returns a router whose push channel has a 1 KiB message limit, for the failure cases. With `quickPing`,
+/// it pings after 100 ms and waits 100 ms for the pong, which leaves no time for anything else.
+private func strictRouter(quickPing: Bool = false) -> HTTPRouter {
     var configuration = WebSocketConfiguration()
     configuration.maxMessageBytes = 1024
-    configuration.pingInterval = .milliseconds(100)
-    configuration.pongTimeout = .milliseconds(100)
+    if quickPing {
+        configuration.pingInterval = .milliseconds(100)
+        configuration.pongTimeout = .milliseconds(100)
+    }
     var router = HTTPRouter()
     router.addWebSocket("/eacp/v1/push", configuration: configuration) { webSocket, _ in
         Task {
@@ -110,15 +113,23 @@ private func strictRouter() -> HTTPRouter {
         }
     }
 
-    @Test func answersPingWithPongAndClosesWhenPeerNeverPongs() async throws {
+    @Test func closesWhenPeerNeverPongs() async throws {
+        try await withTestServer(router: strictRouter(quickPing: true)) { _, _, port in
+            let raw = try RawClient(port: port)
+            _ = try await rawUpgrade(raw)
+            let frames = try await raw.readBytesToEnd()
+            // The server's ping, then the close for the missing pong.
+            let reason = Array("no pong arrived within the pong timeout".utf8)
+            #expect(frames == [0x89, 0x00, 0x88, UInt8(2 + reason.count), 0x03, 0xF3] + reason)
+        }
+    }
+
+    @Test func answersPingWithPong() async throws {
         try await withTestServer(router: strictRouter()) { _, _, port in
             let raw = try RawClient(port: port)
             _ = try await rawUpgrade(raw)
             raw.send(WebSocketFrame(opcode: .ping, payload: [7]).encode(maskingKey: [9, 9, 9, 9]))
-            let frames = try await raw.readBytesToEnd()
-            // Our pong, the server's own ping, then the close for the missing pong.
-            let reason = Array("no pong arrived within the pong timeout".utf8)
-            #expect(frames == [0x8A, 0x01, 0x07, 0x89, 0x00, 0x88, UInt8(2 + reason.count), 0x03, 0xF3] + reason)
+            #expect(try await raw.readBytes(count: 3) == [0x8A, 0x01, 0x07])
         }
     }
 

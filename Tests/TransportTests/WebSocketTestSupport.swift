@@ -9,7 +9,7 @@ let pythonPath = ProcessInfo.processInfo.environment["EACP_PYTHON"]
 /// Whether tests that run Python peers can run; scripts/test always sets EACP_PYTHON.
 let pythonAvailable = pythonPath != nil
 
-/// The path of a script under Peers/ next to this file.
+/// Returns the path of a script under Peers/ next to this file.
 func peerScript(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(name)").path
 }
@@ -68,7 +68,7 @@ func rawUpgrade(_ raw: RawClient, path: String = "/eacp/v1/push") async throws -
     return try await raw.read(until: "\r\n\r\n")
 }
 
-/// The bytes of a raw response after its head.
+/// Returns the bytes of a raw response after its head.
 func bytesAfterHead(_ response: String) -> [UInt8] {
     guard let range = response.range(of: "\r\n\r\n") else { return [] }
     return Array(response[range.upperBound...].utf8)

@@ -5,7 +5,7 @@ public struct ClientConnector: Sendable {
     public var port: UInt16
     public var proxy: HTTPProxyConfiguration?
     public var connection: ConnectionConfiguration
-    /// Limits for parsing the proxy's answer to CONNECT.
+    /// Limits for parsing the proxy's response to CONNECT.
     public var proxyResponseLimits: HTTPParserLimits
     /// Creates the security layer of each new connection, such as a TLS client session for `host`.
     public var makeSecurity: @Sendable () throws -> any StreamSecurity
@@ -57,7 +57,7 @@ private final class ClientConnectHandler: ConnectionHandler {
     private enum Phase {
         /// Next: tunnel with a proxy, otherwise done once the handshake completes.
         case connecting
-        /// CONNECT sent, parsing the proxy's answer. Next: securing.
+        /// CONNECT sent, parsing the proxy's response. Next: securing.
         case tunnel
         /// TLS handshake inside the tunnel. Next: done.
         case securing
@@ -121,7 +121,7 @@ private final class ClientConnectHandler: ConnectionHandler {
     private func checkTunnelResponse(_ head: HTTPResponseHead) throws {
         guard head.status.isSuccess else {
             let code: ProxyError.Code = head.status.code == 407 ? .authenticationRequired : .tunnelRejected
-            throw ProxyError(code, "proxy answered CONNECT with \(head.status)", status: head.status)
+            throw ProxyError(code, "proxy responded to CONNECT with \(head.status)", status: head.status)
         }
     }
 

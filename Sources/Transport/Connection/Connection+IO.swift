@@ -12,11 +12,11 @@ extension Connection {
         }
         if events & EPOLLOUT.rawValue != 0 { flush() }
         let readable = events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
-        if readable && readingWanted {
+        if readable && readingEnabled {
             readFromSocket()
         } else if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && !isClosed {
-            // Reading is paused, so the read that would report the reset cannot run; without this the
-            // level-triggered hang-up would be reported again on every turn of the loop.
+            // Reading is paused, so no read can report the reset. Without this, the level-triggered
+            // hang-up would be reported again on every turn of the loop.
             fail(ConnectionError(.reset, "peer reset or hung up the connection"))
         }
     }
@@ -43,7 +43,7 @@ extension Connection {
 
     private func readFromSocket() {
         for _ in 0..<Self.readsPerWakeup {
-            guard readingWanted else { return }
+            guard readingEnabled else { return }
             let result: Socket.ReadResult
             do {
                 result = try Socket.read(fd, into: loop.readBuffer)
@@ -185,7 +185,7 @@ extension Connection {
         } else if pausedByBackpressure && pendingOutboundCount < configuration.outboundLowWaterMark {
             pausedByBackpressure = false
             handler?.connection(self, writabilityDidChange: true)
-            if readingWanted { loop.execute { [self] in processInbound() } }
+            if readingEnabled { loop.execute { [self] in processInbound() } }
         }
     }
 
@@ -202,7 +202,7 @@ extension Connection {
     func updateInterest() {
         guard !isClosed else { return }
         var events: UInt32 = 0
-        if readingWanted { events |= EPOLLIN.rawValue }
+        if readingEnabled { events |= EPOLLIN.rawValue }
         if pendingOutboundCount > 0 { events |= EPOLLOUT.rawValue }
         if case .connecting = state { events |= EPOLLOUT.rawValue }
         guard events != interest else { return }

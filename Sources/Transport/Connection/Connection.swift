@@ -8,7 +8,7 @@ import Glibc
 /// released as soon as it is written, so an idle connection costs only this object and its handler.
 /// Except for `execute`, use it on its event loop's thread only.
 public final class Connection: EventSource, @unchecked Sendable {
-    // @unchecked: all state is touched only on `loop`'s thread; other threads reach it through `execute`.
+    // @unchecked: all state is touched only on `loop`'s thread. Other threads reach it through `execute`.
 
     enum State {
         /// TCP connect in progress. Next: handshaking, or closed on failure or timeout.
@@ -60,7 +60,7 @@ public final class Connection: EventSource, @unchecked Sendable {
         return connection
     }
 
-    /// Starts connecting to `address`; the handler hears `connectionDidBecomeActive` once the handshake
+    /// Starts connecting to `address`. The handler gets `connectionDidBecomeActive` once the handshake
     /// completes, or `connectionDidClose` with the error. Call on `loop`'s thread.
     public static func connect(
         to address: SocketAddress, loop: EventLoop, security: any StreamSecurity, handler: any ConnectionHandler,
@@ -83,7 +83,7 @@ public final class Connection: EventSource, @unchecked Sendable {
         return connection
     }
 
-    /// Runs `work` with this connection on its event loop's thread; callable from any thread.
+    /// Runs `work` with this connection on its event loop's thread. Call it from any thread.
     public func execute(_ work: @escaping @Sendable (Connection) -> Void) {
         loop.execute { [self] in work(self) }
     }
@@ -111,7 +111,7 @@ public final class Connection: EventSource, @unchecked Sendable {
 
     // MARK: Reading control
 
-    /// Stops delivering data until `resumeReading()`; unread bytes wait in the kernel and the TLS session.
+    /// Stops delivering data until `resumeReading()`. Unread bytes wait in the kernel and the TLS session.
     public func pauseReading() {
         pausedByHandler = true
         updateInterest()
@@ -122,13 +122,13 @@ public final class Connection: EventSource, @unchecked Sendable {
         guard pausedByHandler else { return }
         pausedByHandler = false
         loop.execute { [self] in
-            guard readingWanted else { return }
+            guard readingEnabled else { return }
             updateInterest()
             processInbound()
         }
     }
 
-    var readingWanted: Bool {
+    var readingEnabled: Bool {
         switch state {
         case .handshaking, .active: return !pausedByHandler && !pausedByBackpressure && !inputEnded
         case .closing: return !inputEnded

@@ -1,15 +1,16 @@
 /// The protocol running on a connection: HTTP server or client, WebSocket, or a proxy tunnel.
 /// Every callback runs on the connection's event loop thread.
 public protocol ConnectionHandler: AnyObject {
-    /// The connection is open and its handshake, if any, is complete.
+    /// Starts the protocol once the connection is open and its handshake, if any, is complete.
     func connectionDidBecomeActive(_ connection: Connection)
-    /// Application data arrived. The bytes are valid only during the call.
+    /// Handles application data. The bytes are valid only during the call.
     func connection(_ connection: Connection, didRead bytes: UnsafeRawBufferPointer)
-    /// The peer ended its side of the stream. The default closes the connection.
+    /// Handles the end of the peer's side of the stream. The default closes the connection.
     func connectionDidReadEndOfStream(_ connection: Connection)
-    /// Queued output crossed the high-water mark (false) or fell back below the low-water mark (true).
+    /// Reacts to queued output crossing the high-water mark (false) or falling below the low-water mark (true).
     func connection(_ connection: Connection, writabilityDidChange writable: Bool)
-    /// The connection closed; `error` is nil after an orderly close. Called exactly once.
+    /// Handles the closed connection. `error` is nil after an orderly close. `Connection` calls it once,
+    /// because it drops its handler when it closes.
     func connectionDidClose(_ connection: Connection, error: (any Error)?)
 }
 

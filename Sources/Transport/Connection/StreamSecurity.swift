@@ -16,7 +16,7 @@ public enum StreamReadResult: Hashable, Sendable {
 public protocol StreamSecurity: AnyObject {
     /// Buffers bytes read from the socket.
     func receiveInbound(_ bytes: UnsafeRawBufferPointer)
-    /// Advances the handshake as far as buffered bytes allow; returns true once it is complete.
+    /// Advances the handshake as far as buffered bytes allow and returns true once it is complete.
     func advanceHandshake() throws -> Bool
     /// Appends up to `maximumCount` bytes of application data to `buffer`.
     func readApplicationData(into buffer: inout [UInt8], maximumCount: Int) throws -> StreamReadResult

@@ -25,7 +25,7 @@ extension TLSSession: StreamSecurity {
 }
 
 extension ClientConnector {
-    /// A connector that runs TLS with `context` (a client context) to `host`:`port`, through `proxy` when
+    /// Returns a connector that runs TLS with `context` (a client context) to `host`:`port`, through `proxy` when
     /// given. The session verifies the server certificate against `host` unless the context sets another name.
     public static func tls(
         host: String, port: UInt16, context: TLSContext, proxy: HTTPProxyConfiguration? = nil,

@@ -19,8 +19,8 @@ protocol EventSource: AnyObject {
 /// Everything except `execute` and `inEventLoop` must be called on the loop's own thread.
 public final class EventLoop: @unchecked Sendable {
     // @unchecked: `queue`, `threadID` and `stopRequested` are synchronized, and `thread` is written before
-    // the loop starts; every other stored property is touched only on the loop's thread, which is
-    // the contract of the methods that use them.
+    // the loop starts. Every other stored property is touched only on the loop's thread, as the methods
+    // that use them require.
 
     private struct Queue {
         var tasks: [@Sendable () -> Void] = []
@@ -39,7 +39,7 @@ public final class EventLoop: @unchecked Sendable {
     private var timers = TimerHeap()
     private var running = true
 
-    /// Scratch space for socket reads, shared by all connections of this loop so none holds its own.
+    /// Scratch space for socket reads, shared by all connections of this loop so that none needs its own.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     /// Scratch space for decrypted bytes, shared the same way.
     var plaintextBuffer: [UInt8] = []
@@ -93,7 +93,7 @@ public final class EventLoop: @unchecked Sendable {
         return timers.schedule(deadline: monotonicNanoseconds() + delay.nanoseconds, action)
     }
 
-    /// Cancels a timer; cancelling one that already ran or was cancelled does nothing. Call on the loop's thread.
+    /// Cancels a timer. Cancelling one that already ran or was cancelled does nothing. Call on the loop's thread.
     public func cancelTimer(_ id: TimerID) {
         assertInEventLoop()
         timers.cancel(id)

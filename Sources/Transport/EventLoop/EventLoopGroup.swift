@@ -23,7 +23,7 @@ public final class EventLoopGroup: Sendable {
         self.loops = loops
     }
 
-    /// The next loop in round-robin order.
+    /// Returns the next loop in round-robin order.
     public func next() -> EventLoop {
         loops[nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
     }

@@ -20,7 +20,7 @@ enum Socket {
         return fd
     }
 
-    /// Starts connecting and returns the descriptor; the connection completes when it becomes writable.
+    /// Starts connecting and returns the descriptor. The connection completes when it becomes writable.
     static func startConnect(to address: SocketAddress) throws(SystemError) -> Int32 {
         let fd = try makeSocket(family: address.family)
         let result = address.withSockAddr { connect(fd, $0, $1) }
@@ -61,7 +61,7 @@ enum Socket {
         throw SystemError.last("send")
     }
 
-    /// The error of a finished non-blocking connect, or nil when it succeeded.
+    /// Returns the error of a finished non-blocking connect, or nil when it succeeded.
     static func pendingError(_ fd: Int32) -> SystemError? {
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
@@ -90,7 +90,7 @@ enum Socket {
         return withUnsafeBytes(of: storage) { SocketAddress(storage: UnsafeRawBufferPointer(rebasing: $0.prefix(Int(length)))) }
     }
 
-    /// Disables Nagle's algorithm, because EACP writes whole messages and waits for answers.
+    /// Disables Nagle's algorithm, because EACP writes whole messages and then waits for the response.
     static func setNoDelay(_ fd: Int32) {
         var enable: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &enable, socklen_t(MemoryLayout<Int32>.size))

@@ -5,7 +5,7 @@ import Glibc
 public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     private var storage: [UInt8]
 
-    /// The address of a numeric IPv4 or IPv6 host, such as "127.0.0.1" or "::1"; nil for anything else.
+    /// Creates the address of a numeric IPv4 or IPv6 host, such as "127.0.0.1" or "::1", or returns nil.
     public init?(ipAddress: String, port: UInt16) {
         var v4 = sockaddr_in()
         if inet_pton(AF_INET, ipAddress, &v4.sin_addr) == 1 {

@@ -11,7 +11,7 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
-    /// The error of the last call on this thread.
+    /// Returns the error of the last call on this thread.
     static func last(_ call: String) -> SystemError { SystemError(call: call, errno: Glibc.errno) }
 
     public var description: String { "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))" }

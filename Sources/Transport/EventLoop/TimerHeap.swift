@@ -5,7 +5,7 @@ public struct TimerID: Hashable, Sendable {
 
 /// A binary min-heap of timers ordered by deadline, then by scheduling order.
 ///
-/// Cancelling only forgets the action; the heap entry stays until its deadline passes or until cancelled
+/// Cancelling only removes the action. The heap entry stays until its deadline passes or until cancelled
 /// entries outnumber live ones, which triggers a rebuild. That keeps both schedule and cancel O(log n).
 struct TimerHeap {
     private struct Entry {
@@ -35,7 +35,7 @@ struct TimerHeap {
         if entries.count > 64 && entries.count > 2 * actions.count { rebuild() }
     }
 
-    /// The earliest deadline of a timer that is still scheduled.
+    /// Returns the earliest deadline of a timer that is still scheduled.
     mutating func nextDeadline() -> UInt64? {
         while let first = entries.first, actions[first.id] == nil { popFirst() }
         return entries.first?.deadline

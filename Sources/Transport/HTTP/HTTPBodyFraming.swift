@@ -1,14 +1,14 @@
-/// How the body of a message is delimited (RFC 9112, section 6.3).
+/// The delimiting of a message body (RFC 9112, section 6.3).
 enum HTTPBodyFraming: Hashable, Sendable {
     case none
     case contentLength(Int)
     case chunked
-    /// The body runs until the server closes the connection; responses only.
+    /// The body runs until the server closes the connection. Responses only.
     case untilClose
-    /// The bytes after the head belong to another protocol: a 101 response or a 2xx answer to CONNECT.
+    /// The bytes after the head belong to another protocol, after a 101 response or a 2xx response to CONNECT.
     case upgrade
 
-    /// The framing of a request; a request without Content-Length or Transfer-Encoding has no body.
+    /// Returns the framing of a request. A request without Content-Length or Transfer-Encoding has no body.
     static func ofRequest(_ head: HTTPRequestHead) throws(HTTPError) -> HTTPBodyFraming {
         if head.version == .http1_1 || head.headers.contains(name: "Host") {
             guard head.headers.values(name: "Host").count == 1 else {
@@ -21,7 +21,7 @@ enum HTTPBodyFraming: Hashable, Sendable {
         return try ofMessage(head.headers, otherwise: .none)
     }
 
-    /// The framing of a response to a request with `method`.
+    /// Returns the framing of a response to a request with `method`.
     static func ofResponse(_ head: HTTPResponseHead, method: HTTPMethod) throws(HTTPError) -> HTTPBodyFraming {
         let code = head.status.code
         if code == 101 || (method == .connect && head.status.isSuccess) { return .upgrade }
@@ -51,7 +51,7 @@ enum HTTPBodyFraming: Hashable, Sendable {
         return otherwise
     }
 
-    /// Parses Content-Length. Repeated fields or list elements must all be the same number; a number too
+    /// Parses Content-Length. Repeated fields or list elements must all be the same number. A number too
     /// large for `Int` becomes `Int.max`, which every body limit rejects.
     static func contentLength(_ values: [String]) throws(HTTPError) -> Int {
         let elements = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
@@ -68,7 +68,7 @@ enum HTTPBodyFraming: Hashable, Sendable {
 
 /// Parsing of the chunk-size line of a chunked body (RFC 9112, section 7.1).
 enum HTTPChunkLine {
-    /// Returns the chunk size of a line without its CRLF; extensions are checked for control bytes and
+    /// Returns the chunk size of a line without its CRLF. Extensions are checked for control bytes and
     /// ignored. A size too large for `Int` becomes `Int.max`.
     static func parseSize(_ line: ArraySlice<UInt8>) throws(HTTPError) -> Int {
         var size = 0

@@ -20,7 +20,7 @@ struct HTTPByteBuffer {
 
     subscript(offset: Int) -> UInt8 { storage[readIndex + offset] }
 
-    /// The readable bytes from `start` to `end`, both offsets from the read index.
+    /// Returns the readable bytes from `start` to `end`, both offsets from the read index.
     func slice(_ start: Int, _ end: Int) -> ArraySlice<UInt8> { storage[(readIndex + start)..<(readIndex + end)] }
 
     mutating func consume(_ count: Int) {
@@ -40,7 +40,7 @@ struct HTTPByteBuffer {
 
     mutating func takeAll() -> [UInt8] { read(readableCount) }
 
-    /// The offset of the first CRLF at or after `offset`, or nil.
+    /// Returns the offset of the first CRLF at or after `offset`, or nil.
     func firstCRLF(from offset: Int) -> Int? {
         var index = max(offset, 0)
         while index + 1 < readableCount {
@@ -50,7 +50,7 @@ struct HTTPByteBuffer {
         return nil
     }
 
-    /// The offset of the first CRLF CRLF at or after `offset`, or nil.
+    /// Returns the offset of the first CRLF CRLF at or after `offset`, or nil.
     func firstEmptyLine(from offset: Int) -> Int? {
         var index = max(offset, 0)
         while let crlf = firstCRLF(from: index) {

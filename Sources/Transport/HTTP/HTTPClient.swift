@@ -3,7 +3,7 @@ import Synchronization
 /// Settings of an HTTP client.
 public struct HTTPClientConfiguration: Sendable {
     /// Limits for parsing responses. The body limit defaults to 64 MiB because agent upgrade packages
-    /// arrive as response bodies; a download can use Range requests to fetch a larger one in parts.
+    /// arrive as response bodies. A download can use Range requests to fetch a larger one in parts.
     public var limits: HTTPParserLimits = {
         var limits = HTTPParserLimits()
         limits.maxBodyBytes = 64 * 1024 * 1024
@@ -17,9 +17,9 @@ public struct HTTPClientConfiguration: Sendable {
 
 /// An HTTP/1.1 client for one server, reusing one keep-alive connection between requests.
 ///
-/// Requests may run concurrently; each takes the idle connection or opens another, and at most one is
-/// kept for reuse. A request is never retried on its own, because EACP requests are not all idempotent;
-/// callers retry through their own queues.
+/// Requests may run concurrently. Each takes the idle connection or opens another, and at most one is
+/// kept for reuse. A request is never retried on its own, because EACP requests are not all idempotent,
+/// so callers retry through their own queues.
 public final class HTTPClient: Sendable {
     public let connector: ClientConnector
     public let configuration: HTTPClientConfiguration
@@ -32,7 +32,7 @@ public final class HTTPClient: Sendable {
         self.configuration = configuration
     }
 
-    /// Sends a request and returns the complete response. `head.target` is the path; the client sets
+    /// Sends a request and returns the complete response. `head.target` is the path, and the client sets
     /// Host and Content-Length.
     public func send(_ head: HTTPRequestHead, body: [UInt8] = []) async throws -> HTTPResponse {
         var head = head

@@ -1,6 +1,6 @@
 /// An HTTP failure: a message that could not be parsed, a request the server rejects, or a timeout.
 ///
-/// Callers match on `code`; `message` names what failed for a person. New codes can be added without
+/// Callers match on `code`, and `message` names what failed for a person. New codes can be added without
 /// breaking callers because `Code` is a struct, not an enum. `status` maps every code to the response a
 /// server sends.
 public struct HTTPError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -84,7 +84,7 @@ public struct HTTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "HTTP error \(code): \(message)" }
 
-    /// The status a server answers this error with. This switch is the one place that maps errors to statuses.
+    /// The status of the server's response to this error. This switch is the one place that maps errors to statuses.
     public var status: HTTPStatus {
         switch code.backing {
         case .invalidStartLine, .invalidHeader, .missingHost, .invalidContentLength, .conflictingFraming,

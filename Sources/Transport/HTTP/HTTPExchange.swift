@@ -23,7 +23,7 @@ public struct HTTPRequest: Sendable {
 
 /// The parts of a peer's verified certificate that a server uses to identify it.
 public struct PeerCertificate: Hashable, Sendable {
-    /// The subject's common name; for an agent, its agent id.
+    /// The subject's common name, which for an agent is its agent id.
     public var commonName: String?
     /// The subject distinguished name.
     public var subject: String
@@ -49,7 +49,7 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// The response for an error: its status, its extra header fields, and the message as plain text.
+    /// Creates the response for an error: its status, its extra header fields, and the message as plain text.
     public init(error: HTTPError) {
         var headers = error.statusHeaders
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
@@ -57,5 +57,5 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// Something that turns a request into a response; it runs as a task off the event loop.
+/// A route's handler, which turns a request into a response. It runs as a task off the event loop.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async throws -> HTTPResponse

@@ -1,4 +1,4 @@
-/// Parses `bytes` as a stream of requests, for a libFuzzer harness; traps when an invariant breaks.
+/// Parses `bytes` as a stream of requests for a libFuzzer harness, and traps when an invariant breaks.
 ///
 /// The first byte sets the size of the pieces the input is fed in, so the fuzzer also explores requests
 /// split across reads. The invariants: no crash, no body larger than its limit, every error maps to a

@@ -37,12 +37,12 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         }
     }
 
-    /// The value of the first field called `name`, or nil when there is none.
+    /// Returns the value of the first field called `name`, or nil when there is none.
     public func first(name: String) -> String? {
         names.indices.first { Self.sameName(names[$0], name) }.map { values[$0] }
     }
 
-    /// The values of every field called `name`, in order.
+    /// Returns the values of every field called `name`, in order.
     public func values(name: String) -> [String] {
         names.indices.filter { Self.sameName(names[$0], name) }.map { values[$0] }
     }
@@ -51,7 +51,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         names.contains { Self.sameName($0, name) }
     }
 
-    /// The comma-separated elements of every field called `name`, trimmed and lowercased, such as the
+    /// Returns the comma-separated elements of every field called `name`, trimmed and lowercased, such as the
     /// tokens of `Connection: keep-alive, Upgrade`.
     public func tokens(name: String) -> [String] {
         values(name: name)

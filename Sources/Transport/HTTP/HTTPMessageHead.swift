@@ -15,7 +15,7 @@ public struct HTTPMethod: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 }
 
-/// The HTTP version of a message. Only 1.0 and 1.1 are parsed; other versions are rejected with 505.
+/// The HTTP version of a message. Only 1.0 and 1.1 are parsed, and other versions are rejected with 505.
 public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
     public let major: Int
     public let minor: Int
@@ -45,7 +45,7 @@ public struct HTTPRequestHead: Hashable, Sendable {
     public var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
 
     /// Whether the connection stays open after this request: the default of the version, unless the
-    /// `Connection` field says otherwise (RFC 9112, section 9.3).
+    /// `Connection` field sets otherwise (RFC 9112, section 9.3).
     public var keepAlive: Bool { HTTPRequestHead.keepAlive(version: version, headers: headers) }
 
     static func keepAlive(version: HTTPVersion, headers: HTTPHeaders) -> Bool {

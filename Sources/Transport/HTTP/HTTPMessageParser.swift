@@ -31,18 +31,18 @@ struct HTTPMessageParser {
         case trailers
         /// A response body that ends with the connection. Next: finished, through `finish()`.
         case untilClose
-        /// The rest of the bytes belong to another protocol; terminal.
+        /// The rest of the bytes belong to another protocol. Terminal.
         case upgraded
-        /// The connection ended; terminal.
+        /// The connection ended. Terminal.
         case finished
-        /// A parse error; terminal, because the byte stream can no longer be trusted.
+        /// A parse error. Terminal, because the byte stream can no longer be trusted.
         case failed(HTTPError)
     }
 
     let kind: Kind
     let limits: HTTPParserLimits
     var bodyLimit: Int
-    /// The method of the request whose response is parsed next; responses only.
+    /// The method of the request whose response is parsed next. Responses only.
     var requestMethod: HTTPMethod = .get
 
     private var buffer = HTTPByteBuffer()
@@ -80,7 +80,7 @@ struct HTTPMessageParser {
         }
     }
 
-    /// Tells the parser that the connection ended; returns `.end` when that completes a close-delimited
+    /// Tells the parser that the connection ended. Returns `.end` when that completes a close-delimited
     /// body and nil when the connection ended between messages.
     mutating func finish() throws(HTTPError) -> Part? {
         switch state {
@@ -151,7 +151,7 @@ struct HTTPMessageParser {
             let (version, status) = try HTTPHeadParsing.parseStatusLine(startLine)
             let head = HTTPResponseHead(status: status, version: version, headers: headers)
             if status.isInformational && status.code != 101 {
-                // Interim responses such as 100 Continue carry nothing a caller needs; the final one follows.
+                // Interim responses such as 100 Continue carry nothing a caller needs, and the final one follows.
                 state = .awaitingHead
                 return try parseHead()
             }

@@ -1,15 +1,16 @@
 /// The limits an HTTP/1.1 parser enforces before it buffers anything, so a peer cannot make it hold more
 /// than these sizes per connection.
 public struct HTTPParserLimits: Hashable, Sendable {
-    /// The longest request line or status line, CRLF included. 8 KiB because RFC 9112 asks parsers to
+    /// The maximum length of a request line or status line, CRLF included. 8 KiB because RFC 9112 asks parsers to
     /// accept request lines of at least 8000 octets, and EACP's own targets are under 100 bytes.
     public var maxStartLineBytes: Int = 8 * 1024
 
-    /// The most header fields in one message, trailer fields included. EACP requests carry about ten, and
-    /// proxies add a few more, so 100 leaves ample room without letting a peer make thousands of entries.
+    /// The maximum number of header fields in one message. Trailer fields count separately against the
+    /// same limit. EACP requests carry about ten and proxies add a few, so 100 leaves ample room without
+    /// letting a peer make thousands of entries.
     public var maxHeaderCount: Int = 100
 
-    /// The most bytes of header fields in one message, CRLFs included, start line excluded. 64 KiB fits
+    /// The maximum bytes of header fields in one message, CRLFs included, start line excluded. 64 KiB fits
     /// large cookies or tokens that intermediaries add while keeping one connection's head small.
     public var maxHeaderBytes: Int = 64 * 1024
 
@@ -17,7 +18,7 @@ public struct HTTPParserLimits: Hashable, Sendable {
     /// upload chunks, whose route raises it.
     public var maxBodyBytes: Int = 1024 * 1024
 
-    /// The longest chunk-size line of a chunked body, extensions and CRLF included. Chunk extensions carry
+    /// The maximum length of a chunk-size line, extensions and CRLF included. Chunk extensions carry
     /// nothing EACP uses, so 1 KiB only guards against a line that never ends.
     public var maxChunkLineBytes: Int = 1024
 

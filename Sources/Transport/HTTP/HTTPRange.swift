@@ -40,8 +40,8 @@ public struct HTTPRangeNotSatisfiable: Error, Hashable, Sendable {
 }
 
 extension HTTPResponse {
-    /// Serves `content` whole (200) or the one range the request asks for (206), or answers 416 when the
-    /// range starts past the end. Every answer carries `Accept-Ranges: bytes`.
+    /// Serves `content` whole (200) or the one range the request asks for (206), or responds with 416 when
+    /// the range starts past the end. Every response carries `Accept-Ranges: bytes`.
     public static func ranged(_ content: [UInt8], for request: HTTPRequestHead, contentType: String) -> HTTPResponse {
         var headers: HTTPHeaders = ["Accept-Ranges": "bytes", "Content-Type": contentType]
         guard let value = request.headers.first(name: "Range") else {

@@ -15,7 +15,7 @@ public enum HTTPResponsePart: Hashable, Sendable {
 /// An incremental parser of HTTP/1.1 requests: a value with no I/O that takes bytes and returns parts.
 ///
 /// Pull parts with `nextPart()` until it returns nil, then append more bytes. After `.end` the next
-/// request of a keep-alive connection follows. A thrown error is final; its `status` is the response to send.
+/// request of a keep-alive connection follows. A thrown error is final, and its `status` is the response to send.
 public struct HTTPRequestParser {
     private var core: HTTPMessageParser
 
@@ -23,7 +23,7 @@ public struct HTTPRequestParser {
         core = HTTPMessageParser(kind: .request, limits: limits)
     }
 
-    /// The body limit of the current request. Set it after `.head` and before pulling the body; it returns
+    /// The body limit of the current request. Set it after `.head` and before pulling the body. It returns
     /// to `limits.maxBodyBytes` after each request.
     public var bodyLimit: Int {
         get { core.bodyLimit }
@@ -48,7 +48,7 @@ public struct HTTPRequestParser {
         }
     }
 
-    /// Tells the parser that the connection ended; throws `incompleteMessage` when it ended inside a request.
+    /// Tells the parser that the connection ended, and throws `incompleteMessage` when it ended inside a request.
     public mutating func finish() throws(HTTPError) {
         _ = try core.finish()
     }

@@ -1,8 +1,8 @@
 /// Per-route limits and checks.
 public struct HTTPRouteOptions: Sendable {
-    /// The largest body this route accepts; nil uses the server's `limits.maxBodyBytes`.
+    /// The largest body this route accepts, or nil for the server's `limits.maxBodyBytes`.
     public var maxBodyBytes: Int?
-    /// The media types the route accepts in Content-Type (parameters ignored); nil accepts any.
+    /// The media types the route accepts in Content-Type, parameters ignored, or nil to accept any.
     /// A request whose Content-Type is missing or not listed gets 415.
     public var acceptedContentTypes: [String]?
 
@@ -37,7 +37,7 @@ public struct HTTPRouter: Sendable {
 
     public init() {}
 
-    /// Adds a route; an earlier route wins when two match the same request.
+    /// Adds a route. An earlier route wins when two match the same request.
     public mutating func add(
         _ method: HTTPMethod, _ pattern: String, options: HTTPRouteOptions = HTTPRouteOptions(),
         handler: @escaping HTTPHandler
@@ -45,7 +45,7 @@ public struct HTTPRouter: Sendable {
         routes.append(Route(method: method, segments: Self.segments(pattern), options: options, target: .http(handler)))
     }
 
-    /// Adds a WebSocket endpoint at `pattern`: a GET that must upgrade, answered 426 otherwise.
+    /// Adds a WebSocket endpoint at `pattern`: a GET that must upgrade, or gets 426.
     public mutating func addWebSocket(
         _ pattern: String, configuration: WebSocketConfiguration = WebSocketConfiguration(),
         onAccept: @escaping WebSocketAcceptHandler
@@ -94,7 +94,7 @@ public struct HTTPRouter: Sendable {
         return parameters
     }
 
-    /// Decodes %XX escapes; returns nil for a malformed escape or bytes that are not UTF-8.
+    /// Decodes %XX escapes, or returns nil for a malformed escape or bytes that are not UTF-8.
     static func percentDecoded(_ text: Substring) -> String? {
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()

@@ -27,7 +27,7 @@ enum HTTPSerialization {
         return Array(text.utf8)
     }
 
-    /// One chunk of a chunked body: the size in hex, CRLF, the bytes, CRLF. Empty input encodes nothing,
+    /// Encodes one chunk of a chunked body: the size in hex, CRLF, the bytes, CRLF. Empty input encodes nothing,
     /// because a zero-size chunk would end the body.
     static func chunk(_ bytes: [UInt8]) -> [UInt8] {
         guard !bytes.isEmpty else { return [] }
@@ -37,7 +37,7 @@ enum HTTPSerialization {
     /// The last chunk with no trailer fields.
     static let lastChunk = Array("0\r\n\r\n".utf8)
 
-    /// The current time as an IMF-fixdate for the Date header (RFC 9110, section 5.6.7).
+    /// Returns the current time as an IMF-fixdate for the Date header (RFC 9110, section 5.6.7).
     static func httpDate() -> String {
         var now = time(nil)
         var parts = tm()

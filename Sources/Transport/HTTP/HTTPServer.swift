@@ -50,7 +50,7 @@ public final class HTTPServer: Sendable {
     /// The number of open connections, WebSockets included.
     public var connectionCount: Int { registry.count }
 
-    /// Stops accepting, closes idle connections, asks WebSockets to close with 1001, waits up to
+    /// Stops accepting, closes idle connections, sends WebSockets a close frame with 1001, waits up to
     /// `gracePeriod` for the rest, then closes whatever remains.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         if let listener = listener.withLock({ $0 }) {
@@ -94,7 +94,7 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Answers 503 with Retry-After on the raw socket and closes it. A full server cannot afford a TLS
+    /// Responds with 503 and Retry-After on the raw socket and closes it. A full server cannot afford a TLS
     /// handshake per rejected client, so TLS clients see the connection close instead of reading the 503.
     private func rejectOverloaded(_ fd: Int32) {
         let error = HTTPError(.serviceUnavailable, "server is at capacity", retryAfterSeconds: configuration.retryAfterSeconds)
@@ -107,7 +107,7 @@ public final class HTTPServer: Sendable {
     }
 }
 
-/// Carries a loop-bound value across threads; it is used only on its loop's thread.
+/// Carries a loop-bound value across threads. The value is used only on its loop's thread.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

@@ -1,13 +1,13 @@
 /// The server side of one HTTP/1.1 connection: parses requests, applies the route's limits and the
 /// timeouts, runs handlers one request at a time, and writes responses.
 final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
-    // @unchecked: every property is touched only on the connection's loop thread; handler tasks come
+    // @unchecked: every property is touched only on the connection's loop thread. Handler tasks come
     // back to it through `Connection.execute`.
 
     private enum State {
-        /// Between requests; the idle timer runs. Next: readingHead on the first byte.
+        /// Between requests, with the idle timer running. Next: readingHead on the first byte.
         case idle
-        /// Part of a head arrived; the header timer runs. Next: readingBody, or closing after an error.
+        /// Part of a head arrived and the header timer runs. Next: readingBody, or closing after an error.
         case readingHead
         /// The body timer runs. Next: processing, upgraded, or closing after an error.
         case readingBody(HTTPRouter.Match, HTTPRequestHead)
@@ -83,7 +83,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
 
     // MARK: Shutdown
 
-    /// Closes an idle connection at once; a busy one closes after its response, a WebSocket with 1001.
+    /// Closes an idle connection at once. A busy one closes after its response, and a WebSocket with 1001.
     func beginDrain() {
         draining = true
         switch state {
@@ -229,7 +229,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         }
     }
 
-    /// Answers an error and closes, because after most errors the rest of the byte stream cannot be trusted.
+    /// Responds to an error and closes, because after most errors the rest of the byte stream cannot be trusted.
     private func respond(to error: HTTPError) {
         cancelTimer()
         guard let connection, !closed else { return }

@@ -21,7 +21,7 @@ public struct HTTPProxyConfiguration: Hashable, Sendable {
         self.credentials = credentials
     }
 
-    /// The CONNECT request for a tunnel to `host`:`port`.
+    /// Builds the CONNECT request for a tunnel to `host`:`port`.
     func connectRequest(host targetHost: String, port targetPort: UInt16) -> HTTPRequestHead {
         let authority = Self.authority(host: targetHost, port: targetPort)
         var headers: HTTPHeaders = ["Host": authority]
@@ -44,9 +44,9 @@ public struct ProxyError: Error, Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
         public var description: String { name }
 
-        /// The proxy answered 407: credentials are missing or wrong.
+        /// The proxy responded with 407 because credentials are missing or wrong.
         public static let authenticationRequired = Code(name: "authenticationRequired")
-        /// The proxy answered with another status than 2xx.
+        /// The proxy responded with a status other than 2xx.
         public static let tunnelRejected = Code(name: "tunnelRejected")
         /// The proxy's response could not be parsed or broke the limits.
         public static let invalidResponse = Code(name: "invalidResponse")

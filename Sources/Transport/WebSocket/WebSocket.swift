@@ -1,12 +1,13 @@
 import Synchronization
 
-/// Runs on the event loop when a server accepts a WebSocket upgrade; `request` is the upgrade request.
+/// A function that runs on the event loop when a server accepts a WebSocket upgrade. `request` is the
+/// upgrade request.
 public typealias WebSocketAcceptHandler = @Sendable (WebSocket, HTTPRequest) -> Void
 
 /// An open WebSocket connection carrying binary messages, on the server or the client side.
 ///
 /// `send` and `close` may be called from any thread. Received messages arrive on `messages`, which
-/// finishes when the connection closes; `closeResult` then tells how it ended.
+/// finishes when the connection closes. `closeResult` then contains the outcome.
 public final class WebSocket: ConnectionHandler, @unchecked Sendable {
     // @unchecked: `parser`, `machine` and the timers are touched only on the connection's loop thread;
     // `result` is behind a mutex, and the stream continuation is thread-safe.
@@ -26,7 +27,7 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
     private var pingTimer: TimerID?
     private var pongTimer: TimerID?
     private var closeTimer: TimerID?
-    /// Runs on the loop once the connection has closed; the server uses it to count connections.
+    /// A function that runs on the loop once the connection has closed. The server counts connections with it.
     var onClosed: (() -> Void)?
 
     /// Takes over `connection` after a successful handshake. `inbound` are bytes that arrived behind the
@@ -36,7 +37,7 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         self.role = role
         self.configuration = configuration
         // NOTE: the stream buffers without bound, so an application that stops reading `messages` lets
-        // them pile up in memory; EACP peers send few, small messages on this channel.
+        // them pile up in memory. EACP peers send few, small messages on this channel.
         (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
         parser = WebSocketFrameParser(role: role == .server ? .server : .client, maxMessageBytes: configuration.maxMessageBytes)
         connection.handler = self
@@ -46,7 +47,7 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         }
     }
 
-    /// How the connection ended, or nil while it is open.
+    /// The outcome of the connection, or nil while it is open.
     public var closeResult: WebSocketCloseResult? { result.withLock { $0 } }
 
     /// Sends one binary message. Messages sent after close are dropped.
@@ -57,7 +58,7 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         }
     }
 
-    /// Starts the closing handshake with `code`; the connection closes once the peer answers or
+    /// Starts the closing handshake with `code`. The connection closes once the peer's close frame arrives or
     /// `closeTimeout` passes.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
         connection.execute { [self] _ in perform(machine.closeRequested(code: code, reason: reason)) }

@@ -24,7 +24,7 @@ public enum WebSocketClient {
     }
 }
 
-/// Reads the server's answer to the upgrade request and hands the connection to a `WebSocket`.
+/// Reads the server's response to the upgrade request and hands the connection to a `WebSocket`.
 private final class WebSocketUpgradeHandler: ConnectionHandler {
     private let key: String
     private let configuration: WebSocketConfiguration

@@ -1,5 +1,5 @@
 /// A WebSocket failure: a frame that breaks RFC 6455, a message over the limit, a failed handshake, or a
-/// peer that stopped answering pings.
+/// peer that stopped sending pongs.
 ///
 /// Callers match on `code`, and `closeCode` is the one place that maps each failure to the close code sent.
 public struct WebSocketError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -29,7 +29,7 @@ public struct WebSocketError: Error, Hashable, Sendable, CustomStringConvertible
         public static let handshakeFailed = Code(.handshakeFailed)
         /// No pong arrived within the pong timeout, so the connection is presumed half-open.
         public static let pongTimeout = Code(.pongTimeout)
-        /// The peer did not answer a close frame within the close timeout.
+        /// The peer sent no close frame in reply within the close timeout.
         public static let closeTimeout = Code(.closeTimeout)
         /// The connection ended, cleanly or not.
         public static let connectionClosed = Code(.connectionClosed)

@@ -10,7 +10,7 @@ public struct WebSocketFrame: Hashable, Sendable {
         self.payload = payload
     }
 
-    /// A close frame with `code` and a UTF-8 `reason`, cut so the payload stays within the 125 bytes
+    /// Makes a close frame with `code` and a UTF-8 `reason`, cut so the payload stays within the 125 bytes
     /// allowed for control frames.
     public static func close(code: WebSocketCloseCode, reason: String = "") -> WebSocketFrame {
         var payload = [UInt8(code.rawValue >> 8), UInt8(code.rawValue & 0xFF)]
@@ -20,7 +20,7 @@ public struct WebSocketFrame: Hashable, Sendable {
         return WebSocketFrame(opcode: .close, payload: payload)
     }
 
-    /// Encodes the frame. Clients pass a fresh random `maskingKey` for every frame (RFC 6455, section 5.3);
+    /// Encodes the frame. Clients pass a fresh random `maskingKey` for every frame (RFC 6455, section 5.3),
     /// servers pass nil, because server frames are never masked.
     public func encode(maskingKey: [UInt8]?) -> [UInt8] {
         precondition(maskingKey == nil || maskingKey?.count == 4, "a masking key is 4 bytes")

@@ -6,7 +6,7 @@
 /// text frames and out-of-order continuations are rejected, as is any data frame that would make the
 /// current message exceed `maxMessageBytes`. A thrown error is final.
 public struct WebSocketFrameParser {
-    /// Which side parses: a server requires masked frames, a client rejects them.
+    /// The side that parses. A server requires masked frames, and a client rejects them.
     public enum Role: Sendable { case server, client }
 
     public let role: Role
@@ -71,7 +71,9 @@ public struct WebSocketFrameParser {
         case .client: guard !masked else { throw violation("server frame is masked") }
         }
 
-        let lengthBytes = shortLength == 126 ? 2 : shortLength == 127 ? 8 : 0
+        var lengthBytes = 0
+        if shortLength == 126 { lengthBytes = 2 }
+        if shortLength == 127 { lengthBytes = 8 }
         let headerCount = 2 + lengthBytes + (masked ? 4 : 0)
         guard buffer.readableCount >= 2 + lengthBytes else { return nil }
         let length = try extendedLength(shortLength, byteCount: lengthBytes)

@@ -1,5 +1,5 @@
-/// Parses `bytes` as WebSocket frames and runs them through the protocol state machine, for a libFuzzer
-/// harness; traps when an invariant breaks.
+/// Parses `bytes` as WebSocket frames and runs them through the protocol state machine for a libFuzzer
+/// harness, and traps when an invariant breaks.
 ///
 /// The low bit of the first byte picks the role and the rest of it the piece size. The invariants: no
 /// crash, control frames are final and at most 125 bytes, no message exceeds its limit, every frame

@@ -30,9 +30,10 @@ public enum WebSocketHandshake {
             ])
     }
 
-    /// Checks an upgrade request and returns the 101 response, or throws the HTTP error to answer with:
-    /// 426 without the Upgrade and Connection tokens or with a version other than 13 (RFC 6455, section
-    /// 4.4), 400 for a missing or malformed key, another method, or a missing `eacp.v1` sub-protocol.
+    /// Checks an upgrade request and returns the 101 response, or throws the HTTP error for the response.
+    /// The error is 426 without the Upgrade and Connection tokens or with a version other than 13 (RFC
+    /// 6455, section 4.4). It is 400 for a missing or malformed key, another method, or no `eacp.v1`
+    /// sub-protocol.
     public static func acceptUpgrade(_ request: HTTPRequestHead) throws(HTTPError) -> HTTPResponseHead {
         guard request.headers.tokens(name: "Upgrade").contains("websocket"),
             request.headers.tokens(name: "Connection").contains("upgrade")
@@ -64,10 +65,10 @@ public enum WebSocketHandshake {
             ])
     }
 
-    /// Checks the server's answer to an upgrade request sent with `key` (RFC 6455, section 4.1).
+    /// Checks the server's response to an upgrade request sent with `key` (RFC 6455, section 4.1).
     public static func validateUpgradeResponse(_ response: HTTPResponseHead, key: String) throws(WebSocketError) {
         guard response.status.code == 101 else {
-            throw failed("server answered the upgrade with \(response.status), not 101")
+            throw failed("server responded to the upgrade with \(response.status), not 101")
         }
         guard response.headers.tokens(name: "Upgrade").contains("websocket"),
             response.headers.tokens(name: "Connection").contains("upgrade")
@@ -90,7 +91,7 @@ public enum WebSocketHandshake {
     }
 
     /// SHA-1 from OpenSSL's libcrypto. SHA-1 is used here only because RFC 6455 fixes it for the accept
-    /// value, which proves the server read the handshake; it protects nothing.
+    /// value, which proves the server read the handshake. It protects nothing.
     static func sha1(_ bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 20)
         var length: UInt32 = 0

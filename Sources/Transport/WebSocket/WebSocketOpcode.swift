@@ -41,9 +41,9 @@ public struct WebSocketCloseCode: Hashable, Sendable, CustomStringConvertible {
     public static let goingAway = WebSocketCloseCode(rawValue: 1001)
     public static let protocolError = WebSocketCloseCode(rawValue: 1002)
     public static let unsupportedData = WebSocketCloseCode(rawValue: 1003)
-    /// Reported locally when a close frame carried no code; never sent.
+    /// Reported locally when a close frame carried no code. Never sent.
     public static let noStatusReceived = WebSocketCloseCode(rawValue: 1005)
-    /// Reported locally when the connection ended without a close frame; never sent.
+    /// Reported locally when the connection ended without a close frame. Never sent.
     public static let abnormalClosure = WebSocketCloseCode(rawValue: 1006)
     public static let invalidPayload = WebSocketCloseCode(rawValue: 1007)
     public static let policyViolation = WebSocketCloseCode(rawValue: 1008)

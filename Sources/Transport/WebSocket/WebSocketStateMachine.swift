@@ -16,7 +16,7 @@ struct WebSocketStateMachine {
         case deliver([UInt8])
         /// Write a frame.
         case send(WebSocketFrame)
-        /// Start the timer that closes the connection if the peer does not answer the close frame.
+        /// Start the timer that closes the connection if the peer sends no close frame in reply.
         case startCloseTimer
         /// Close the TCP connection (after flushing what was sent) and report the result.
         case closeConnection(WebSocketCloseResult)
@@ -61,7 +61,7 @@ struct WebSocketStateMachine {
         return [.send(WebSocketFrame(opcode: .ping))]
     }
 
-    /// The peer did not answer a ping in time: the connection is presumed half-open.
+    /// Closes the connection when the ping is still without a pong, because it is presumed half-open.
     mutating func pongTimedOut() -> [Action] {
         guard state == .open, awaitingPong else { return [] }
         return failed(WebSocketError(.pongTimeout, "no pong arrived within the pong timeout"))
@@ -70,11 +70,11 @@ struct WebSocketStateMachine {
     mutating func closeTimedOut() -> [Action] {
         guard state == .closeSent else { return [] }
         state = .closed
-        let error = WebSocketError(.closeTimeout, "peer did not answer the close frame in time")
+        let error = WebSocketError(.closeTimeout, "peer sent no close frame in reply in time")
         return [.closeConnection(WebSocketCloseResult(code: .abnormalClosure, reason: "", error: error))]
     }
 
-    /// The TCP connection ended or failed.
+    /// Reports the end or failure of the TCP connection.
     mutating func connectionEnded(error: WebSocketError?) -> [Action] {
         guard state != .closed else { return [] }
         state = .closed
@@ -117,7 +117,7 @@ struct WebSocketStateMachine {
             return [.closeConnection(result)]
         }
         state = .closed
-        // Echo the peer's code, as RFC 6455, section 5.5.1 suggests; an empty close is answered with 1000.
+        // Echo the peer's code, as RFC 6455, section 5.5.1 suggests. An empty close gets 1000 in reply.
         let echoed = close.code == .noStatusReceived ? WebSocketCloseCode.normalClosure : close.code
         return [.send(.close(code: echoed)), .closeConnection(result)]
     }

@@ -3,7 +3,7 @@
 Usage: idle_websockets.py COUNT PORT [--ca FILE]
 
 Each connection completes the TLS 1.2 handshake (with --ca) and the upgrade to eacp.v1, then sends
-nothing. The script prints "ready" once all are open and holds them until stdin closes.
+nothing. The script prints "ready" once all are open and keeps them open until stdin closes.
 """
 
 import argparse

@@ -2,8 +2,8 @@
 
 Usage: websocket_client.py URL [--ca FILE] [--proxy PORT]
 
-It connects with the eacp.v1 sub-protocol, sends three binary messages of 0, 5 and 70000 bytes and
-checks that each comes back reversed, then sends a text message, which EACP rejects, and prints one
+It connects with the eacp.v1 sub-protocol and sends three binary messages of 0, 5 and 70000 bytes,
+checking that each comes back reversed. Then it sends a text message, which EACP rejects. It prints one
 line per step: "echo N ok", then "close CODE" with the code the server closed with. With --proxy it
 opens the TCP connection through the CONNECT proxy on 127.0.0.1:PORT and hands the socket to websockets.
 """
@@ -29,7 +29,7 @@ def tunnel(proxy_port, host, port):
             raise OSError("proxy closed the connection")
         answer += chunk
     if not answer.startswith(b"HTTP/1.1 200"):
-        raise OSError(f"proxy answered {answer.splitlines()[0]!r}")
+        raise OSError(f"proxy responded {answer.splitlines()[0]!r}")
     sock.settimeout(None)
     return sock
 

@@ -3,7 +3,7 @@
 Usage: websocket_server.py [--tls CERT KEY]
 
 It listens on 127.0.0.1 on a free port, prints the port on the first line of stdout, requires the
-eacp.v1 sub-protocol, and answers each binary message with its bytes reversed.
+eacp.v1 sub-protocol, and replies to each binary message with its bytes reversed.
 """
 
 import argparse
