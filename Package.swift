@@ -64,6 +64,9 @@ let package = Package(
             name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite", "CEACPOpenSSL"],
             path: "Sources/ReferenceAgent"),
         .executableTarget(name: "eacp-agent", dependencies: ["ReferenceAgent"], path: "Sources/eacp-agent"),
+        .executableTarget(
+            name: "eacp-bench-agent", dependencies: ["ReferenceAgent", "ReferenceServer", "EACPProtocol"],
+            path: "Sources/eacp-bench-agent"),
         // Writes to a store until killed; the storage tests use it to check what survives SIGKILL.
         .executableTarget(
             name: "eacp-storage-crashtest", dependencies: ["ReferenceServer", "ReferenceAgent"],

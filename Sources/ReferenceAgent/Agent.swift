@@ -92,7 +92,7 @@ public final class Agent: Sendable {
         tasks.withLock { $0.append(task) }
     }
 
-    /// Applies the proxy and isolation kept in the state folder before the first request; a proxy
+    /// Applies the proxy and isolation kept in the state folder before the first request. A proxy
     /// change whose deadline passed while the agent was down is reverted first.
     private func restoreConnectionSettings() async throws {
         let state = localState.current
@@ -111,7 +111,7 @@ public final class Agent: Sendable {
             return stored
         }
         guard let token = options.enrollmentToken else {
-            throw AgentOptionsError(.missingSetting, "missing setting: set EACP_ENROLLMENT_TOKEN or pass --enrollment-token; the state folder holds no credentials")
+            throw AgentOptionsError(.missingSetting, "missing setting: the state folder contains no credentials, so set EACP_ENROLLMENT_TOKEN or pass --enrollment-token")
         }
         var failures = 0
         while true {
@@ -150,4 +150,17 @@ public final class Agent: Sendable {
 
     /// The agent's clock corrected by the offset to the server's clock.
     var serverNowUnixMs: Int64 { AgentClock.nowUnixMs() + runtime.withLock { $0.clockOffsetMs } }
+}
+
+extension Agent {
+    /// Records a security event with a JSON body `{"detail": …}`, as `eacp-agent event` does.
+    public func record(type: String, severity: SecurityEventSeverity, detail: String) throws -> String {
+        let body = Array(try JSONSerialization.data(withJSONObject: ["detail": detail], options: [.sortedKeys]))
+        return try recordEvent(type: type, severity: severity, body: body)
+    }
+
+    /// Security events waiting for the server's acknowledgement.
+    public func securityEventQueueDepth() throws -> Int {
+        try store.eventQueueDepth()
+    }
 }

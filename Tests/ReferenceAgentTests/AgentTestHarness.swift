@@ -52,7 +52,7 @@ final class AgentTestHarness: @unchecked Sendable {
         return try server.delivery.queue(order).action.actionID
     }
 
-    /// The server's record of an action once it reached a terminal state.
+    /// Waits for the action's result as the server stored it.
     func waitForOutcome(_ actionID: String) async throws -> ActionResult {
         var result: ActionResult?
         try await waitUntil("action \(actionID) has a result on the server") {

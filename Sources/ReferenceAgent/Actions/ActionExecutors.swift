@@ -1,6 +1,6 @@
 import EACPProtocol
 
-/// Carries out one checked action on this endpoint and says how it ended.
+/// The code that carries out one checked action on this endpoint and reports how it ended.
 struct ActionExecutors {
     let agent: Agent
 

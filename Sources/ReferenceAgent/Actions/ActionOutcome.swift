@@ -1,6 +1,6 @@
 import EACPProtocol
 
-/// How an action ended, before it becomes an `ActionResult`.
+/// The end of an action, before it becomes an `ActionResult`.
 struct ActionOutcome: Sendable {
     var state: ActionTerminalState
     var errorCode: ActionErrorCode

@@ -2,7 +2,7 @@ import EACPProtocol
 import EACPTransport
 import Foundation
 
-/// Puts network isolation in force on the endpoint and lifts it. `management` holds the server's
+/// Puts network isolation in force on the endpoint and lifts it. `management` contains the server's
 /// and the proxy's hosts, which always stay reachable.
 protocol IsolationBackend: Sendable {
     var name: String { get }

@@ -42,7 +42,7 @@ enum ProcessTermination {
         return .failed(.internal, "process \(pid) did not exit after SIGKILL")
     }
 
-    /// A process counts as exited once it is gone or a zombie waiting for its parent.
+    /// Waits until every process is gone or a zombie waiting for its parent.
     private static func waitForExit(_ pids: [Int32], milliseconds: Int) async -> Bool {
         for _ in 0..<(milliseconds / 50) {
             if pids.allSatisfy({ processInfo($0).map { $0.state == "Z" } ?? true }) { return true }

@@ -67,12 +67,12 @@ struct Retrievals {
     }
 }
 
-/// Where the agent keeps the data of each security event that has some: one file per event id.
+/// The folder of security event data: one file per event id, for events that have data.
 enum EventData {
     static func folder(_ stateDirectory: String) -> String { stateDirectory + "/event-data" }
 }
 
-/// A JSON summary of the agent's configuration and state for support staff. It never holds the
+/// A JSON summary of the agent's configuration and state for support staff. It never contains the
 /// private key or the enrollment token.
 struct SupportBundle {
     let agent: Agent

@@ -20,7 +20,7 @@ struct Upload {
     let name: String
     let source: Source
 
-    /// Uploads the whole source and returns the reference once a receipt says complete.
+    /// Uploads the whole source and returns the reference once a receipt reports it complete.
     func run() async throws(UploadFailure) -> UploadReference {
         guard let (size, digest) = measure() else { throw UploadFailure("\(name) cannot be read") }
         var idSource = SHA256Hasher()

@@ -1,7 +1,7 @@
 import EACPTransport
 import Synchronization
 
-/// What the agent learned about its latest TLS connection to the server, for `eacp-agent status`.
+/// The parameters of the agent's latest TLS handshake with the server, for `eacp-agent status`.
 public struct TLSObservation: Hashable, Sendable, Codable {
     public var version: String?
     public var cipher: String?

@@ -67,7 +67,7 @@ public final class ServerLink: Sendable {
         for client in old { client?.close() }
     }
 
-    /// A connector for the server through the current proxy, with the current credentials.
+    /// Makes a connector for the server through the current proxy, with the current credentials.
     func connector() throws(RequestFailure) -> ClientConnector {
         let (context, proxy, allowed) = state.withLock { ($0.context, $0.proxy, $0.isolationAllowedHosts) }
         if let allowed {
@@ -85,7 +85,7 @@ public final class ServerLink: Sendable {
             makeSecurity: { try AgentTLSStream(context: context, serverName: host, observation: observation) })
     }
 
-    /// The client for protocol requests, created on first use after each change.
+    /// Returns the client for protocol requests, created on first use after each change.
     func client(forDownloads: Bool = false) throws(RequestFailure) -> HTTPClient {
         let connector = try connector()
         return state.withLock { value in

@@ -78,8 +78,8 @@ extension Agent {
         log.info("upgrade", "upgrade.finished", ["version": target, "outcome": record.outcome, "detail": record.detail])
     }
 
-    /// Fetches a package with Range requests from where an earlier attempt stopped; returns the
-    /// verified file, or nil after a failure, which the next offer retries.
+    /// Fetches a package with Range requests from where an earlier attempt stopped. Returns the
+    /// verified file, or nil after a failure, so that the next offer retries.
     private func download(_ kind: DownloadKind, version: String, path: String, size: UInt64, sha256: [UInt8]) async -> String? {
         guard downloadsInProgress.withLock({ $0.insert(kind).inserted }) else { return nil }
         defer { downloadsInProgress.withLock { _ = $0.remove(kind) } }

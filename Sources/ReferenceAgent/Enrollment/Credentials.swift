@@ -30,7 +30,7 @@ public struct Credentials: Sendable {
     }
 }
 
-/// Enrollment failed; `message` says why.
+/// A failed enrollment, with the reason in `message`.
 public struct EnrollmentError: Error, CustomStringConvertible {
     public let message: String
     public var retryable = false

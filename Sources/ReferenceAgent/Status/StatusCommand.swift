@@ -28,7 +28,7 @@ public enum StatusCommand {
         return .running(snapshot)
     }
 
-    /// The text for a person: the push channel first, then the rest when `websocketOnly` is false.
+    /// Formats the snapshot for a person: the push channel first, then the rest unless `websocketOnly` is true.
     public static func render(_ snapshot: StatusSnapshot, websocketOnly: Bool, nowUnixMs: Int64 = AgentClock.nowUnixMs()) -> String {
         func time(_ value: Int64?) -> String {
             guard let value else { return "never" }
@@ -62,5 +62,13 @@ public enum StatusCommand {
             "Isolation:      \(snapshot.isolation.state) (\(snapshot.isolation.backend) backend)",
         ]
         return lines.joined(separator: "\n")
+    }
+}
+
+extension StatusCommand.Outcome {
+    /// True when an agent is running and its push channel is connected.
+    public var isConnected: Bool {
+        if case .running(let snapshot) = self { return snapshot.pushChannel.state == "connected" }
+        return false
     }
 }

@@ -53,7 +53,8 @@ extension Agent {
         _ = try store.removeStatusReport(generation: pending.generation)
     }
 
-    /// Uploads buffered log records while collection is on, at most once a minute unless 1000 wait.
+    /// Uploads buffered log records while collection is on: at most one batch a minute, sooner when
+    /// 1000 records wait.
     func logUploadLoop() async {
         var failures = 0
         var lastSentUnixMs: Int64 = 0
