@@ -26,10 +26,13 @@ struct AdminAPIPage {
         ]
         if !description.isEmpty { parts.append(MarkdownText.cell(description)) }
         parts.append("## Operations")
-        parts.append(MarkdownText.table(["method", "path", "summary", "request body", "responses"], operations(entries, from: paths)))
+        parts.append(
+            MarkdownText.table(
+                ["method", "path", "summary", "request body", "responses"], operations(entries, from: paths)))
         parts.append("## Schemas")
         parts += schemas(entries)
-        return DocPage(path: "docs/admin-api.md", title: "Administrator API", body: parts, sources: "spec/admin-api.yaml")
+        return DocPage(
+            path: "docs/admin-api.md", title: "Administrator API", body: parts, sources: "spec/admin-api.yaml")
     }
 
     private func operations(_ entries: [Entry], from start: Int) -> [[String]] {
@@ -70,7 +73,7 @@ struct AdminAPIPage {
             .joined(separator: ", ")
     }
 
-    /// One table per schema of `components.schemas`: its properties and their types.
+    /// Returns one table per schema of `components.schemas`: its properties and their types.
     private func schemas(_ entries: [Entry]) -> [String] {
         guard let start = entries.firstIndex(where: { $0.indent == 2 && $0.key == "schemas" }) else { return [] }
         var parts: [String] = []
@@ -163,7 +166,8 @@ struct AdminAPIPage {
                 value += " " + lines[index].trimmingSpaces()
                 index += 1
             }
-            entries.append(Entry(indent: indent, key: String(text[..<colon]), value: value.trimmingCharacters(in: "\"")))
+            entries.append(
+                Entry(indent: indent, key: String(text[..<colon]), value: value.trimmingCharacters(in: "\"")))
         }
         return entries
     }

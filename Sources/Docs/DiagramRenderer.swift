@@ -13,7 +13,9 @@ public struct DiagramRenderer: Sendable {
     /// Uses the `dot` found on the PATH, if any.
     public static func graphvizIfInstalled() -> DiagramRenderer {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let dot = path.split(separator: ":").map { "\($0)/dot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        let dot = path.split(separator: ":").map { "\($0)/dot" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         return DiagramRenderer(dotPath: dot)
     }
 
@@ -63,7 +65,8 @@ public struct DiagramRenderer: Sendable {
         return html + "</tbody>\n</table></div>"
     }
 
-    /// The diagram in the dot language: arrows between the same two states share one edge with one event per line.
+    /// Returns the diagram in the dot language. Arrows between the same two states share one edge, with one event
+    /// per line of its label.
     static func dotSource(_ arrows: [Arrow]) -> String {
         var edges: [(from: String, to: String, events: [String])] = []
         for arrow in arrows {

@@ -52,7 +52,8 @@ struct HTMLRenderer {
         return count == 0 ? slug : "\(slug)-\(count)"
     }
 
-    /// A paragraph that states a requirement, `**EACP-AREA-NNN** (…)`, gets the id as its anchor, lowercased.
+    /// Returns the `id` attribute of a paragraph that states a requirement, `**EACP-AREA-NNN** (…)`: the
+    /// requirement id, lowercased.
     private func requirementAnchor(_ text: String) -> String {
         guard text.hasPrefix("**EACP-"), let end = text.dropFirst(2).range(of: "**") else { return "" }
         let id = text[text.index(text.startIndex, offsetBy: 2)..<end.lowerBound]

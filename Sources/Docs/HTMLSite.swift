@@ -74,15 +74,18 @@ public struct HTMLSite: Sendable {
         var renderer = HTMLRenderer(inline: inline, diagrams: diagramRenderer)
         let document = MarkdownDocument(parsing: markdown)
         let main = renderer.render(document)
-        let title = document.blocks.lazy.compactMap { block -> String? in
-            if case .heading(1, let text) = block { return Anchor.plainText(text) }
-            return nil
-        }.first ?? output
+        let title =
+            document.blocks.lazy.compactMap { block -> String? in
+                if case .heading(1, let text) = block { return Anchor.plainText(text) }
+                return nil
+            }.first ?? output
         return SiteLayout.page(title: title, main: main, navigation: navigation(from: outputDirectory, current: output))
     }
 
     /// Maps a link of a Markdown page to its `href` in the site, or nil when it leads outside the site.
-    static func link(_ href: String, from sourceDirectory: String, to outputDirectory: String, outputs: Set<String>)
+    static func link(
+        _ href: String, from sourceDirectory: String, to outputDirectory: String, outputs: Set<String>
+    )
         -> String?
     {
         guard let target = SitePath.resolve(href, in: sourceDirectory) else { return nil }
@@ -93,7 +96,8 @@ public struct HTMLSite: Sendable {
         return target.fragment.map { "\(relative)#\($0)" } ?? relative
     }
 
-    private func navigation(from directory: String, current: String) -> [(title: String, href: String, isCurrent: Bool)] {
+    private func navigation(from directory: String, current: String) -> [(title: String, href: String, isCurrent: Bool)]
+    {
         var entries: [(String, String)] = [("Overview", "index.html")]
         entries += pages.filter { $0.path != "docs/index.md" }.map { ($0.title, Self.htmlPath($0.path)) }
         entries.append(("Specification", "README.html"))

@@ -98,8 +98,9 @@ enum HTMLText {
     static func escapeKeepingReferences(_ characters: [Character], at index: inout Int) -> String {
         if characters[index] == "&" {
             var end = index + 1
-            while end < characters.count, end - index <= 8, characters[end].isLetter || characters[end].isNumber
-                || characters[end] == "#"
+            while end < characters.count, end - index <= 8,
+                characters[end].isLetter || characters[end].isNumber
+                    || characters[end] == "#"
             {
                 end += 1
             }

@@ -18,7 +18,8 @@ struct MarkdownDocument: Sendable {
     var blocks: [MarkdownBlock]
 
     init(parsing source: String) {
-        var parser = BlockParser(lines: source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        var parser = BlockParser(
+            lines: source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         blocks = parser.parse()
     }
 }
@@ -106,7 +107,7 @@ private struct BlockParser {
         blocks.append(.paragraph(text.joined(separator: "\n")))
     }
 
-    /// Whether a line begins a block other than a paragraph, which ends the paragraph or list item before it.
+    /// Returns whether a line begins a block other than a paragraph, which ends the paragraph or list item before it.
     private static func startsBlock(_ line: String) -> Bool {
         let trimmed = line.trimmingSpaces()
         return trimmed.hasPrefix("```") || heading(trimmed) != nil || listMarker(line) != nil || trimmed.hasPrefix("|")
@@ -118,7 +119,7 @@ private struct BlockParser {
         return .heading(level: level, text: String(trimmed.dropFirst(level)).trimmingSpaces())
     }
 
-    /// The marker of a list item at the start of a line: `- ` or a number followed by `. `.
+    /// Returns the marker of a list item at the start of a line: `- ` or a number followed by `. `.
     private static func listMarker(_ line: String) -> (number: Int?, length: Int)? {
         if line.hasPrefix("- ") || line.hasPrefix("* ") { return (nil, 2) }
         let digits = line.prefix(while: { $0.isASCII && $0.isNumber })

@@ -3,7 +3,7 @@ import ProtoGen
 /// The page of every message with its fields, and the page of every enum with its values, from `eacp.proto`.
 struct SchemaPages {
     let schema: ProtoFile
-    /// Where each message travels, by message name, from the path table of `transport.md`.
+    /// The paths that carry each message, by message name, from the path table of `transport.md`.
     let usage: [String: [String]]
 
     /// Returns the page of messages.
@@ -51,8 +51,10 @@ struct SchemaPages {
             parts.append("This message has no fields.")
         } else {
             let rows = message.fields.map { field in
-                ["\(field.number)", "`\(field.name)`", typeLink(field.type), label(field, in: message),
-                 MarkdownText.prose(field.documentation)]
+                [
+                    "\(field.number)", "`\(field.name)`", typeLink(field.type), label(field, in: message),
+                    MarkdownText.prose(field.documentation),
+                ]
             }
             parts.append(MarkdownText.table(["#", "field", "type", "label", "meaning"], rows))
         }

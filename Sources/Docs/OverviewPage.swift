@@ -37,7 +37,8 @@ struct OverviewPage {
         parts += try extracted("Paths", from: transport, file: "transport.md", demotedBy: 1)
         parts += try extracted("TLS profile", from: transport, file: "transport.md")
         parts += try extracted("Timers and message classes", from: readme, file: "README.md")
-        return DocPage(path: "docs/index.md", title: "Overview", body: parts, sources: "spec/README.md and spec/transport.md")
+        return DocPage(
+            path: "docs/index.md", title: "Overview", body: parts, sources: "spec/README.md and spec/transport.md")
     }
 
     private func pageList() -> String {
@@ -45,18 +46,23 @@ struct OverviewPage {
         for (path, contents) in Self.specPages where markdownFiles[path] != nil {
             lines.append("- Specification: [\(path)](../\(path)): \(contents)")
         }
-        lines.append("- Schema: [eacp.proto](../eacp.proto); requirement list: [requirements.json](../requirements.json)")
+        lines.append(
+            "- Schema: [eacp.proto](../eacp.proto); requirement list: [requirements.json](../requirements.json)")
         return lines.joined(separator: "\n")
     }
 
-    private func extracted(_ heading: String, from source: String, file: String, demotedBy levels: Int = 0) throws
+    private func extracted(
+        _ heading: String, from source: String, file: String, demotedBy levels: Int = 0
+    ) throws
         -> [String]
     {
         let text = try body(heading, in: source, file: file, level: 2)
-        return [String(repeating: "#", count: 2 + levels) + " " + heading, MarkdownText.demoteHeadings(text, by: levels)]
+        return [
+            String(repeating: "#", count: 2 + levels) + " " + heading, MarkdownText.demoteHeadings(text, by: levels),
+        ]
     }
 
-    /// The section under `heading`, with links rewritten for a page in `docs`. A level-1 heading stands for the
+    /// Returns the section under `heading`, with links rewritten for a page in `docs`. A level-1 heading stands for the
     /// text between the title and the first section.
     private func body(_ heading: String, in source: String, file: String, level: Int) throws -> String {
         guard let text = MarkdownText.section(heading, in: source) else {

@@ -32,8 +32,11 @@ struct RequirementsPage {
         for area in areas() {
             parts.append("## \(area)")
             let rows = requirements.filter { $0.area == area }.map { requirement in
-                [idLink(requirement), requirement.level, requirement.roles.joined(separator: ", "), requirement.title,
-                 caseCell(requirement, casesByRequirement[requirement.id])]
+                [
+                    idLink(requirement), requirement.level, requirement.roles.joined(separator: ", "),
+                    requirement.title,
+                    caseCell(requirement, casesByRequirement[requirement.id]),
+                ]
             }
             parts.append(MarkdownText.table(["id", "level", "roles", "title", "conformance cases"], rows))
         }
@@ -42,7 +45,7 @@ struct RequirementsPage {
             sources: "spec/requirements.json and the conformance case list")
     }
 
-    /// One row per area: how many requirements of each level it has, and how many MUSTs have a case.
+    /// Returns one row per area: how many requirements of each level it has, and how many MUSTs have a case.
     private func summaryTable(_ casesByRequirement: [String: [String]]) -> String {
         var rows: [[String]] = []
         for area in areas() {

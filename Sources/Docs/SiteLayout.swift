@@ -1,6 +1,8 @@
 /// The frame of every HTML page: the head with the inline style sheet, and the navigation bar.
 enum SiteLayout {
-    static func page(title: String, main: String, navigation: [(title: String, href: String, isCurrent: Bool)])
+    static func page(
+        title: String, main: String, navigation: [(title: String, href: String, isCurrent: Bool)]
+    )
         -> String
     {
         let links = navigation.map { entry in
@@ -59,7 +61,9 @@ enum SiteLayout {
         th, td { border: 1px solid var(--line); padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }
         th { background: var(--tint); white-space: nowrap; }
         tbody tr:nth-child(even) { background: #fbfcfd; }
-        td:first-child code { white-space: nowrap; }
+        /* Identifiers in tables stay whole; the table scrolls sideways when they do not fit. */
+        td code { white-space: nowrap; overflow-wrap: normal; }
+        h2 code, h3 code, h4 code { background: none; padding: 0; font-size: 0.95em; }
         figure.diagram { margin: 1rem 0; overflow-x: auto; }
         figure.diagram svg { max-width: 100%; height: auto; }
         details { margin-top: 0.5rem; color: var(--muted); }

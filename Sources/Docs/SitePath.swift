@@ -16,7 +16,7 @@ public enum SitePath {
         }
     }
 
-    /// Whether a link leaves the site: a URL with a scheme, a protocol-relative URL or an absolute path.
+    /// Returns whether a link leaves the site: a URL with a scheme, a protocol-relative URL or an absolute path.
     public static func isExternal(_ href: String) -> Bool {
         href.hasPrefix("//") || href.hasPrefix("/") || href.contains("://") || href.hasPrefix("mailto:")
     }

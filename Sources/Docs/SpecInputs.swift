@@ -47,7 +47,7 @@ public struct SpecInputs: Sendable {
     }
 
     /// Returns the specification folder found in `start` or one of its parents: the first `spec` folder that
-    /// holds `eacp.proto`.
+    /// contains `eacp.proto`.
     public static func findSpecDirectory(from start: URL) -> URL? {
         var folder = start.standardizedFileURL
         while true {

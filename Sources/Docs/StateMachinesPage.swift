@@ -81,7 +81,7 @@ struct StateMachinesPage {
         return parts
     }
 
-    /// The diagram page without its title and without its Mermaid block.
+    /// Returns the diagram page without its title and without its Mermaid block.
     static func explanation(of source: String) -> String {
         var kept: [Substring] = []
         var inMermaid = false

@@ -45,9 +45,9 @@ struct Arguments {
 }
 
 let arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
-let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-guard let specDirectory = arguments.specDirectory ?? SpecInputs.findSpecDirectory(from: here) else {
-    fail("spec/eacp.proto not found in \(here.path) or any parent folder; use --spec FOLDER")
+let currentFolder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+guard let specDirectory = arguments.specDirectory ?? SpecInputs.findSpecDirectory(from: currentFolder) else {
+    fail("spec/eacp.proto not found in \(currentFolder.path) or any parent folder; use --spec FOLDER")
 }
 
 do {

@@ -15,13 +15,13 @@ enum DocsFixture {
         try HTMLSite(inputs: inputs.get(), pages: pages.get(), diagramRenderer: DiagramRenderer(dotPath: nil)).files()
     }
 
-    /// Every string in `text` that matches `pattern`.
+    /// Returns every string in `text` that matches `pattern`.
     static func matches(of pattern: String, in text: String) throws -> [String] {
         let regex = try Regex(pattern)
         return text.matches(of: regex).map { String(text[$0.range]) }
     }
 
-    /// The first capture group of every match of `pattern` in `text`.
+    /// Returns the first capture group of every match of `pattern` in `text`.
     static func captures(of pattern: String, in text: String) throws -> [String] {
         let regex = try Regex(pattern)
         return text.matches(of: regex).compactMap { match in match.output[1].substring.map(String.init) }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite struct DocsLinkTests {
-    /// Every Markdown page a link may point to: the specification's files and the generated pages.
+    /// Returns every Markdown page a link may point to: the specification's files and the generated pages.
     private func markdownPages() throws -> [String: String] {
         var pages = try DocsFixture.inputs.get().markdownFiles
         for page in try DocsFixture.pages.get() { pages[page.path] = page.markdown }
@@ -22,8 +22,10 @@ import Testing
                     continue
                 }
                 let path = target.path.isEmpty ? page.path : target.path
-                let exists = pages[path] != nil
-                    || FileManager.default.fileExists(atPath: DocsFixture.specDirectory.appendingPathComponent(path).path)
+                let exists =
+                    pages[path] != nil
+                    || FileManager.default.fileExists(
+                        atPath: DocsFixture.specDirectory.appendingPathComponent(path).path)
                 if !exists {
                     broken.append("\(page.path): \(href) names a missing file")
                 } else if let fragment = target.fragment, let markdown = pages[path],
@@ -71,7 +73,8 @@ import Testing
             }
             #expect(outside == [], "\(path) references outside the site")
             #expect(!text.contains("<script"), "\(path) contains a script")
-            #expect(!text.contains("@import") && !text.contains("url("), "\(path) style sheet loads a resource")
+            #expect(!text.contains("@import"), "\(path) style sheet imports another")
+            #expect(!text.contains("url("), "\(path) style sheet loads a resource")
         }
     }
 

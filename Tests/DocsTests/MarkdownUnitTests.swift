@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func repeatedHeadingsGetNumberedAnchors() {
-        let anchors = Anchor.headingAnchors(inMarkdown: "# A\n\n## Notes\n\ntext\n\n## Notes\n\n```\n# not a heading\n```\n")
+        let anchors = Anchor.headingAnchors(
+            inMarkdown: "# A\n\n## Notes\n\ntext\n\n## Notes\n\n```\n# not a heading\n```\n")
         #expect(anchors == ["a", "notes", "notes-1"])
     }
 

@@ -5,7 +5,7 @@ import Testing
 @Suite struct RequirementReferenceTests {
     private static let idPattern = #"EACP-[A-Z]+-[0-9]{3}"#
 
-    /// Every requirement id written in a file under `folder` whose name ends in one of `suffixes`, by file.
+    /// Returns every requirement id written in a file under `folder` whose name ends in one of `suffixes`, by file.
     private func mentionedIDs(under folder: String, suffixes: [String]) throws -> [(file: String, id: String)] {
         let root = DocsFixture.packageRoot.appendingPathComponent(folder)
         guard let files = FileManager.default.enumerator(atPath: root.path) else { return [] }
