@@ -6,7 +6,7 @@ enum BenchmarkTable {
         swift: [Measurement], python: (measurements: [Measurement], implementation: String)?, options: Options
     ) {
         let pythonName = python.map { "Python protobuf (\($0.implementation))" } ?? "Python (not run)"
-        Swift.print("Codec throughput, best of \(options.rounds) rounds of \(options.roundSeconds) s each.")
+        Swift.print("Codec throughput, best of \(options.rounds) rounds of \(options.roundSeconds) s each, Swift and Python in turn.")
         Swift.print("Swift: this package's codec. \(pythonName). MB = 10^6 bytes of encoded message.")
         Swift.print("Ratio: Swift messages/s divided by Python messages/s.")
         Swift.print("")

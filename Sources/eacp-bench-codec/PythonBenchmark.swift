@@ -7,7 +7,8 @@ enum PythonBenchmark {
         var description: String
     }
 
-    /// Runs the script on `vectors` and returns its measurements and the protobuf backend it used (such as `upb`).
+    /// Runs one round of the script on `vectors` and returns its measurements and the protobuf backend it used
+    /// (such as `upb`).
     static func run(spec: SpecDirectory, vectors: [String], options: Options) throws
         -> (measurements: [Measurement], implementation: String)
     {
@@ -17,7 +18,7 @@ enum PythonBenchmark {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [
             root.appendingPathComponent("scripts/interop/bench_codec.py").path, "--spec", spec.url.path,
-            "--round-seconds", String(options.roundSeconds), "--rounds", String(options.rounds),
+            "--round-seconds", String(options.roundSeconds), "--rounds", "1",
         ] + vectors
         let output = Pipe()
         process.standardOutput = output

@@ -9,7 +9,7 @@ enum InvalidVectors {
         """
 
     static var definitions: [InvalidDefinition] {
-        varints + wireTypes + lengths + fieldNumbers + utf8 + limits + FuzzRegressionVectors.definitions
+        varints + wireTypes + lengths + fieldNumbers + utf8 + limits
     }
 
     private static let agentVersion = WireBytes.field(1, "2.4.1")
