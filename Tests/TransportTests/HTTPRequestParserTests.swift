@@ -230,3 +230,30 @@ private func head(_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders
         #expect(throws: HTTPError.self) { try parser.nextPart() }
     }
 }
+
+@Suite struct HTTPRangeTests {
+    @Test(arguments: [
+        ("bytes=0-3", 10, 0, 3), ("bytes=4-", 10, 4, 9), ("bytes=-3", 10, 7, 9), ("bytes=2-100", 10, 2, 9),
+        ("bytes=-30", 10, 0, 9),
+    ])
+    func parsesSingleRange(value: String, length: Int, first: Int, last: Int) throws {
+        #expect(try HTTPByteRange.parse(value, length: length) == HTTPByteRange(first: first, last: last))
+    }
+
+    @Test(arguments: ["bytes=0-1,3-4", "items=0-1", "bytes=5-2", "bytes=x-", "bytes=-0", "bytes"])
+    func ignoresUnusableRange(value: String) throws {
+        #expect(try HTTPByteRange.parse(value, length: 10) == nil)
+    }
+
+    @Test func rejectsRangePastEnd() {
+        #expect(throws: HTTPRangeNotSatisfiable(length: 10)) { try HTTPByteRange.parse("bytes=10-", length: 10) }
+    }
+
+    @Test func parsesContentRange() {
+        #expect(HTTPContentRange("bytes 0-9/100")?.range == HTTPByteRange(first: 0, last: 9))
+        #expect(HTTPContentRange("bytes 0-9/100")?.completeLength == 100)
+        #expect(HTTPContentRange("bytes 5-9/*")?.completeLength == nil)
+        #expect(HTTPContentRange("bytes 5-9/9") == nil)
+        #expect(HTTPContentRange("bytes */100") == nil)
+    }
+}

@@ -4,6 +4,14 @@ import Testing
 @testable import EACPTransport
 
 @Suite struct HTTPServerTests {
+    @Test func raisesOpenFileLimitOnStart() async throws {
+        try await withTestServer(configure: { $0.maxConnections = 100 }) { server, _, _ in
+            let limit = try #require(server.openFileLimit)
+            #expect(limit.requested == 164)
+            #expect(limit.current == limit.maximum)
+        }
+    }
+
     @Test func servesPostAndReusesConnection() async throws {
         try await withTestServer { server, group, port in
             let client = HTTPClient(connector: plaintextConnector(port: port), group: group)
@@ -31,6 +39,9 @@ import Testing
             #expect(part.status == .partialContent)
             #expect(String(decoding: part.body, as: UTF8.self) == "42")
             #expect(part.headers.first(name: "Content-Range") == "bytes 9-10/19")
+            let contentRange = try #require(part.headers.first(name: "Content-Range").flatMap(HTTPContentRange.init))
+            #expect(contentRange.range == HTTPByteRange(first: 9, last: 10))
+            #expect(contentRange.completeLength == 19)
 
             let tail = try await client.get("/eacp/v1/content/42", headers: ["Range": "bytes=-7"])
             #expect(String(decoding: tail.body, as: UTF8.self) == "content")

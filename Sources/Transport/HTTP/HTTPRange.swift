@@ -34,6 +34,31 @@ public struct HTTPByteRange: Hashable, Sendable {
     }
 }
 
+/// The Content-Range of a 206 response (RFC 9110, section 14.4), which a client reads to resume a download.
+public struct HTTPContentRange: Hashable, Sendable {
+    public var range: HTTPByteRange
+    /// The length of the whole representation, or nil when the server sent `*`.
+    public var completeLength: Int?
+
+    /// Parses `bytes FIRST-LAST/LENGTH` or `bytes FIRST-LAST/*`, or returns nil for anything else.
+    public init?(_ value: String) {
+        guard value.hasPrefix("bytes ") else { return nil }
+        let parts = value.dropFirst("bytes ".count).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let first = Int(bounds[0]), let last = Int(bounds[1]), first >= 0, last >= first else {
+            return nil
+        }
+        if parts[1] == "*" {
+            completeLength = nil
+        } else {
+            guard let length = Int(parts[1]), length > last else { return nil }
+            completeLength = length
+        }
+        range = HTTPByteRange(first: first, last: last)
+    }
+}
+
 /// A Range that starts at or past the end of the representation.
 public struct HTTPRangeNotSatisfiable: Error, Hashable, Sendable {
     public var length: Int

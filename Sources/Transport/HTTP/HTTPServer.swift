@@ -13,6 +13,7 @@ public final class HTTPServer: Sendable {
     let makeSecurity: @Sendable () throws -> any StreamSecurity
     let registry = HTTPConnectionRegistry()
     private let listener = Mutex<UncheckedSendable<Listener>?>(nil)
+    private let fileLimit = Mutex<OpenFileLimit?>(nil)
 
     /// `makeSecurity` creates the security layer for each accepted connection: a TLS session in
     /// production, `PlaintextStream` in tests.
@@ -26,8 +27,11 @@ public final class HTTPServer: Sendable {
         self.makeSecurity = makeSecurity
     }
 
-    /// Starts listening and returns the bound address.
+    /// Raises the open-file limit, starts listening and returns the bound address. Read `openFileLimit`
+    /// afterwards: a hard limit below `maxConnections` does not stop the server, so the caller reports it.
     public func start() async throws -> SocketAddress {
+        let limit = try OpenFileLimit.raise(requested: UInt64(configuration.maxConnections) + Self.reservedDescriptors)
+        fileLimit.withLock { $0 = limit }
         guard let address = SocketAddress(ipAddress: configuration.host, port: configuration.port) else {
             throw SystemError(call: "inet_pton(\(configuration.host))", errno: 22)
         }
@@ -46,6 +50,13 @@ public final class HTTPServer: Sendable {
         listener.withLock { $0 = started }
         return started.value.address
     }
+
+    /// Descriptors kept for the listener, the loops' epoll and eventfd descriptors, and files the
+    /// application opens, on top of one per connection.
+    static let reservedDescriptors: UInt64 = 64
+
+    /// The open-file limit after `start()` raised it, with the number requested for `maxConnections`.
+    public var openFileLimit: OpenFileLimit? { fileLimit.withLock { $0 } }
 
     /// The number of open connections, WebSockets included.
     public var connectionCount: Int { registry.count }
