@@ -7,6 +7,7 @@ import Foundation
 public final class ReferenceServer: Sendable {
     public let context: ServerContext
     public let delivery: ActionDelivery
+    public let terminals: TerminalRelay
     private let server: HTTPServer
     private let group: EventLoopGroup
     private let sweepTask = UncheckedBox<Task<Void, Never>?>(nil)
@@ -32,6 +33,7 @@ public final class ReferenceServer: Sendable {
             settings: settings, store: store, dataFolder: folder, certificateAuthority: contents.certificateAuthority,
             adminToken: contents.tokens.adminToken, clock: clock, log: log, replicaID: replicaID)
         delivery = ActionDelivery(context: context)
+        terminals = TerminalRelay(context: context, delivery: delivery)
 
         let tlsContext = try TLSContext(configuration: TLSConfiguration.server(
             certificateChainPEM: contents.serverCertificatePEM, privateKeyPEM: contents.serverKeyPEM,
@@ -42,7 +44,7 @@ public final class ReferenceServer: Sendable {
         configuration.limits.maxBodyBytes = settings.maximumBodyBytes
         group = try EventLoopGroup(loopCount: max(1, min(EventLoopGroup.coreCount, 4)))
         server = HTTPServer(
-            configuration: configuration, router: ServerRoutes(context: context, delivery: delivery).makeRouter(),
+            configuration: configuration, router: ServerRoutes(context: context, delivery: delivery, terminals: terminals).makeRouter(),
             group: group, makeSecurity: { try TLSStream(context: tlsContext) })
     }
 

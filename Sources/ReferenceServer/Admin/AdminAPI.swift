@@ -11,10 +11,7 @@ struct AdminAPI {
     /// Checks the bearer token, then runs `body`; every error becomes a JSON error response.
     func authorized(_ request: ServerRequest, _ body: () throws(AdminError) -> ServerResponse) -> ServerResponse {
         do throws(AdminError) {
-            let header = request.head.headers.first(name: "Authorization") ?? ""
-            guard header.hasPrefix("Bearer "), Self.equalInConstantTime(
-                SHA256.digest(String(header.dropFirst("Bearer ".count))), context.adminTokenDigest)
-            else {
+            guard isAuthorized(authorization: request.head.headers.first(name: "Authorization")) else {
                 context.log.warning("admin.unauthorized", ["path": request.path])
                 throw AdminError(401, "a valid administrator token is required: Authorization: Bearer <token>")
             }
@@ -22,6 +19,12 @@ struct AdminAPI {
         } catch {
             return Self.json(["error": error.message], status: error.status)
         }
+    }
+
+    /// Checks an `Authorization` header value against the administrator token.
+    func isAuthorized(authorization header: String?) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        return Self.equalInConstantTime(SHA256.digest(String(header.dropFirst("Bearer ".count))), context.adminTokenDigest)
     }
 
     static func json(_ value: Any, status: Int = 200) -> ServerResponse {

@@ -2,19 +2,21 @@ import EACPProtocol
 import EACPTransport
 
 /// One agent's push channel: registers the WebSocket, records its presence in the store, pushes the
-/// queued actions, and handles what the agent sends until the socket closes.
+/// queued actions, and handles what the agent sends, terminal frames included, until the socket closes.
 final class PushChannelSession: PushConnection, @unchecked Sendable {
     // @unchecked: `socket` is itself thread-safe and the other properties never change after init.
     private let socket: WebSocket
     private let agentID: String
     private let context: ServerContext
     private let delivery: ActionDelivery
+    private let terminals: TerminalRelay
 
-    init(socket: WebSocket, agentID: String, context: ServerContext, delivery: ActionDelivery) {
+    init(socket: WebSocket, agentID: String, context: ServerContext, delivery: ActionDelivery, terminals: TerminalRelay) {
         self.socket = socket
         self.agentID = agentID
         self.context = context
         self.delivery = delivery
+        self.terminals = terminals
     }
 
     func send(_ message: [UInt8]) -> Bool {
@@ -46,6 +48,7 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
                 try context.store.clearPushChannel(agentID: agentID, replicaID: context.replicaID)
             }
             delivery.pushChannelClosed(agentID: agentID)
+            terminals.pushChannelClosed(agentID: agentID)
         }
         context.log.info("push.disconnected", ["agent": agentID, "close": socket.closeResult.map { "\($0.code)" } ?? "none"])
     }
@@ -90,8 +93,7 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
                 let receipt = ActionReplyHandlers.receipt(actionID: result.actionId, subject: .result)
                 _ = context.pushChannels.send(.actionReceipt(receipt), to: agentID)
             case .terminalOpen, .terminalData, .terminalClose:
-                // NOTE: the live terminal relay to an administrator is not built yet, so frames are only logged.
-                context.log.debug("push.terminal_frame_ignored", ["agent": agentID])
+                terminals.agentFrame(payload, agentID: agentID)
             case .error(let reply):
                 context.log.warning("push.agent_error", ["agent": agentID, "code": reply.code, "message": reply.message])
             }

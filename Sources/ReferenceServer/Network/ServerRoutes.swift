@@ -6,6 +6,7 @@ import EACPTransport
 struct ServerRoutes {
     let context: ServerContext
     let delivery: ActionDelivery
+    let terminals: TerminalRelay
 
     static let protobufOnly = [ProtocolFailure.mediaType]
 
@@ -40,13 +41,14 @@ struct ServerRoutes {
         socketConfiguration.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
         socketConfiguration.pongTimeout = .milliseconds(
             Int(context.settings.pushPingIntervalMs) * Int(context.settings.pushMissedPongLimit))
-        router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration) { [context, delivery] socket, request in
+        router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration) { [context, delivery, terminals] socket, request in
             let serverRequest = ServerRequest(head: request.head, peer: request.peerCertificate)
             guard let agent = try? context.authenticate(serverRequest) else {
                 socket.close(code: .policyViolation, reason: "no valid client certificate for an enrolled agent")
                 return
             }
-            let session = PushChannelSession(socket: socket, agentID: agent.agentID, context: context, delivery: delivery)
+            let session = PushChannelSession(
+                socket: socket, agentID: agent.agentID, context: context, delivery: delivery, terminals: terminals)
             Task { await session.run() }
         }
     }
@@ -77,6 +79,15 @@ struct ServerRoutes {
         add(.put, "/admin/v1/builds/{version}", options: files, admin.uploadBuild)
         add(.put, "/admin/v1/upgrade-assignment", admin.assignUpgrade)
         add(.post, "/admin/v1/enrollment-tokens", admin.createEnrollmentToken)
+
+        var terminalSocket = WebSocketConfiguration()
+        terminalSocket.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
+        terminalSocket.pongTimeout = .milliseconds(
+            Int(context.settings.pushPingIntervalMs) * Int(context.settings.pushMissedPongLimit))
+        let terminalEndpoint = AdminTerminalEndpoint(admin: admin, terminals: terminals)
+        router.addWebSocket("/admin/v1/agents/{agent}/terminal", configuration: terminalSocket) { socket, request in
+            Task { await terminalEndpoint.accept(socket, request) }
+        }
 
         router.add(.get, "/metrics") { _ in admin.metrics().httpResponse }
         router.add(.get, "/health") { _ in
