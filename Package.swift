@@ -30,6 +30,10 @@ let package = Package(
         .executableTarget(name: "eacp-vectors", dependencies: ["EACPVectors"], path: "Sources/eacp-vectors"),
         .executableTarget(
             name: "eacp-bench-codec", dependencies: ["EACPVectors", "EACPProtocol"], path: "Sources/eacp-bench-codec"),
+        // Compares the transport with nginx on loopback; scripts/bench-transport runs it.
+        .executableTarget(
+            name: "eacp-bench-transport", dependencies: ["EACPTransport", "CEACPLinux"],
+            path: "Sources/eacp-bench-transport"),
 
         // The conformance suite: peers that play server or agent, TLS probes, cases and reports; the
         // runner executable `eacp-conformance` beside it.
