@@ -10,10 +10,14 @@ import Testing
         #expect(try entry.received(now: 1_500, notBefore: 0, expires: 9_000) == .acknowledgeAgain)  // heartbeat copy
         #expect(try entry.finished(.succeeded) == .report(.succeeded))
         #expect(entry.stateName == .completed)
-        #expect(try entry.received(now: 2_000, notBefore: 0, expires: 9_000) == .resendStoredResult(.succeeded))
+        #expect(
+            try entry.received(now: 2_000, notBefore: 0, expires: 9_000) == .acknowledgeAgainAndResendResult(.succeeded)
+        )
         #expect(try entry.resultAcknowledged() == .none)
         #expect(entry.stateName == .reported)
-        #expect(try entry.received(now: 99_000, notBefore: 0, expires: 9_000) == .resendStoredResult(.succeeded))
+        #expect(
+            try entry.received(now: 99_000, notBefore: 0, expires: 9_000)
+                == .acknowledgeAgainAndResendResult(.succeeded))
         #expect(try entry.resultAcknowledged() == .none)
         #expect(entry.outcome == .succeeded)
     }
@@ -23,7 +27,8 @@ import Testing
         #expect(try entry.received(now: 9_000, notBefore: 0, expires: 9_000) == .acknowledgeAndReport(.expired))
         #expect(entry.stateName == .completed)
         #expect(entry.outcome == .expired)
-        #expect(try entry.received(now: 9_500, notBefore: 0, expires: 9_000) == .resendStoredResult(.expired))
+        #expect(
+            try entry.received(now: 9_500, notBefore: 0, expires: 9_000) == .acknowledgeAgainAndResendResult(.expired))
     }
 
     @Test func notBeforeSchedulesThenRuns() throws {
@@ -52,7 +57,8 @@ import Testing
         #expect(try entry.restarted() == .reportInterrupted)
         #expect(entry.stateName == .completed)
         #expect(entry.outcome == .failed)
-        #expect(try entry.received(now: 2_000, notBefore: 0, expires: 9_000) == .resendStoredResult(.failed))
+        #expect(
+            try entry.received(now: 2_000, notBefore: 0, expires: 9_000) == .acknowledgeAgainAndResendResult(.failed))
     }
 
     @Test func restartResendsUnacknowledgedResult() throws {

@@ -84,6 +84,20 @@ import Testing
         #expect(try failed.offerReceived(Self.offer16) == .scheduleDownload(discardPrevious: true))
     }
 
+    @Test func offerWithShortDigestIsIgnoredInEveryState() throws {
+        let short = Machine.Offer(
+            version: AgentVersion(1, 7), sizeBytes: 1_000, sha256: [UInt8](repeating: 1, count: 20))
+        for sample in try Machine.samples() {
+            var machine = sample
+            #expect(try machine.offerReceived(short) == .ignoreInvalidOffer(digestByteCount: 20))
+            #expect(machine == sample)
+        }
+        var empty = Machine(runningVersion: AgentVersion(1, 4))
+        let missing = Machine.Offer(version: AgentVersion(1, 7), sizeBytes: 1_000, sha256: [])
+        #expect(try empty.offerReceived(missing) == .ignoreInvalidOffer(digestByteCount: 0))
+        #expect(empty.stateName == .idle)
+    }
+
     @Test func offerOfRunningVersionIsIgnored() throws {
         var machine = Machine(runningVersion: AgentVersion(1, 5, 0))
         #expect(try machine.offerReceived(Self.offer15) == .none)
@@ -145,11 +159,12 @@ extension AgentUpgradeMachine: SweepableMachine {
     }
 
     // Offers for `offerReceived`: 1.5 (in progress or rolled back), 1.6 (new), 1.4 (the version
-    // the samples run before the upgrade).
+    // the samples run before the upgrade), and 1.7 with a digest of 33 bytes.
     static let offers: [Offer] = [
         AgentUpgradeMachineTests.offer15,
         AgentUpgradeMachineTests.offer16,
         Offer(version: AgentVersion(1, 4), sizeBytes: 10, sha256: AgentUpgradeMachineTests.digest),
+        Offer(version: AgentVersion(1, 7), sizeBytes: 10, sha256: [UInt8](repeating: 7, count: 33)),
     ]
 
     static func variantCount(of event: EventName) -> Int {

@@ -110,12 +110,38 @@ import Testing
         let version4 = try ValidatedContentVersion(revision: 4, sha256: [UInt8](repeating: 4, count: 32))
         var machine = Machine(installedVersion: Self.version5)
         #expect(try machine.offerReceived(.init(version: Self.version5, sizeBytes: 100)) == .none)
-        #expect(try machine.offerReceived(.init(version: version4, sizeBytes: 100)) == .none)
+        #expect(
+            try machine.offerReceived(.init(version: version4, sizeBytes: 100))
+                == .ignoreOffer(.lowerRevisionWithoutDowngrade))
         #expect(machine.stateName == .idle)
         #expect(
             try machine.offerReceived(.init(version: version4, sizeBytes: 100, downgrade: true))
                 == .scheduleDownload(discardPrevious: false))
         #expect(machine.stateName == .offered)
+    }
+
+    @Test func ignoresRevisionZeroInEveryState() throws {
+        let revisionZero = try ValidatedContentVersion(revision: 0, sha256: [UInt8](repeating: 9, count: 32))
+        var empty = Machine(installedVersion: nil)
+        #expect(try empty.offerReceived(.init(version: revisionZero, sizeBytes: 10)) == .ignoreOffer(.revisionZero))
+        #expect(empty.stateName == .idle)
+        for sample in try Machine.samples() {
+            var machine = sample
+            #expect(
+                try machine.offerReceived(.init(version: revisionZero, sizeBytes: 10, downgrade: true))
+                    == .ignoreOffer(.revisionZero))
+            #expect(machine == sample)
+        }
+    }
+
+    @Test func lowerOfferKeepsDownloadInProgress() throws {
+        let version4 = try ValidatedContentVersion(revision: 4, sha256: [UInt8](repeating: 4, count: 32))
+        var machine = try Self.downloading()
+        let before = machine
+        #expect(
+            try machine.offerReceived(.init(version: version4, sizeBytes: 100))
+                == .ignoreOffer(.lowerRevisionWithoutDowngrade))
+        #expect(machine == before)
     }
 
     @Test func acceptsAnyContentWhenNoneInstalled() throws {
@@ -164,12 +190,17 @@ extension ContentUpdateMachine: SweepableMachine {
         return [idle, offered, downloading, complete, verifying, installing, installed, failed, gaveUp]
     }
 
-    // Offers for `offerReceived`: the offer in progress, content already installed, a newer one.
+    // Offers for `offerReceived`: the offer in progress, content already installed, a newer one,
+    // revision 0, and a lower revision without the downgrade flag.
     static let offers: [Offer] = [
         ContentUpdateMachineTests.offer6,
         Offer(version: ContentUpdateMachineTests.version5, sizeBytes: 100),
         Offer(
             version: try! ValidatedContentVersion(revision: 7, sha256: [UInt8](repeating: 7, count: 32)), sizeBytes: 70),
+        Offer(
+            version: try! ValidatedContentVersion(revision: 0, sha256: [UInt8](repeating: 0, count: 32)), sizeBytes: 70),
+        Offer(
+            version: try! ValidatedContentVersion(revision: 4, sha256: [UInt8](repeating: 4, count: 32)), sizeBytes: 70),
     ]
 
     // Digests for `verificationFinished`: matching, then not matching.

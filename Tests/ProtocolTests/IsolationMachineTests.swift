@@ -16,12 +16,25 @@ import Testing
                 == .applyIsolation(allowed: [Self.server, Self.forensics]))
         #expect(try machine.isolationApplied() == .reportSucceeded(actionID: "a1"))
         #expect(machine.stateName == .isolated)
-        #expect(try machine.isolateRequested(actionID: "a2") == .reportSucceeded(actionID: "a2"))  // already isolated
         #expect(try machine.releaseRequested(actionID: "a3") == .removeIsolation)
         #expect(try machine.releaseApplied() == .reportSucceeded(actionID: "a3"))
         #expect(machine.stateName == .notIsolated)
         #expect(try machine.releaseRequested(actionID: "a4") == .reportSucceeded(actionID: "a4"))  // not isolated
         #expect(machine.allowedEndpoints == [Self.server])
+    }
+
+    @Test func isolatingAgainReplacesAllowedHosts() throws {
+        var machine = Machine(managementEndpoints: [Self.server])
+        _ = try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics])
+        _ = try machine.isolationApplied()
+        #expect(
+            try machine.isolateRequested(actionID: "a2", additionalAllowed: [Self.proxy])
+                == .replaceAllowedEndpoints([Self.server, Self.proxy], actionID: "a2"))
+        #expect(machine.stateName == .isolated)
+        #expect(machine.allowedEndpoints == [Self.server, Self.proxy])
+        #expect(try machine.isolateRequested(actionID: "a3") == .replaceAllowedEndpoints([Self.server], actionID: "a3"))
+        #expect(machine.allowedEndpoints == [Self.server])
+        #expect(machine.reportedStatus == .isolated)
     }
 
     @Test func managementChannelIsAlwaysAllowed() throws {
@@ -36,7 +49,8 @@ import Testing
         // The server stays allowed because the isolate action listed it too.
         #expect(
             try machine.managementEndpointsChanged([Self.proxy]) == .updateAllowedEndpoints([Self.proxy, Self.server]))
-        #expect(try machine.restarted() == .applyIsolation(allowed: [Self.proxy, Self.server]))
+        #expect(try machine.restarted() == .reinstallIsolation(allowed: [Self.proxy, Self.server]))
+        #expect(machine.stateName == .isolated)
         #expect(try machine.releaseRequested(actionID: "a2") == .removeIsolation)
         #expect(try machine.managementEndpointsChanged([Self.server]) == .updateAllowedEndpoints([Self.server]))
         #expect(try machine.releaseFailed() == .reportFailed(actionID: "a2"))
@@ -49,7 +63,6 @@ import Testing
         #expect(
             try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics])
                 == .applyIsolation(allowed: [Self.server, Self.forensics]))
-        #expect(try machine.restarted() == .applyIsolation(allowed: [Self.server, Self.forensics]))
         #expect(try machine.isolationFailed() == .removePartialRulesAndReportFailure(actionID: "a1"))
         #expect(machine.stateName == .notIsolated)
         #expect(machine.allowedEndpoints == [Self.server])
@@ -57,12 +70,28 @@ import Testing
         #expect(try machine.restarted() == .none)
     }
 
-    @Test func restartWhileReleasingRemovesRulesAgain() throws {
+    @Test func restartWhileIsolatingAbandonsAction() throws {
         var machine = Machine(managementEndpoints: [Self.server])
-        _ = try machine.isolateRequested(actionID: "a1")
+        _ = try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics])
+        #expect(try machine.restarted() == .removePartialRules)
+        #expect(machine.stateName == .notIsolated)
+        #expect(machine.allowedEndpoints == [Self.server])
+        #expect(throws: Machine.Forbidden(machine: "isolation", state: .notIsolated, event: .isolationApplied)) {
+            try machine.isolationApplied()
+        }
+    }
+
+    @Test func restartWhileReleasingKeepsIsolation() throws {
+        var machine = Machine(managementEndpoints: [Self.server])
+        _ = try machine.isolateRequested(actionID: "a1", additionalAllowed: [Self.forensics])
         _ = try machine.isolationApplied()
         #expect(try machine.releaseRequested(actionID: "a2") == .removeIsolation)
-        #expect(try machine.restarted() == .removeIsolation)
+        #expect(try machine.restarted() == .reinstallIsolation(allowed: [Self.server, Self.forensics]))
+        #expect(machine.stateName == .isolated)
+        #expect(machine.reportedStatus == .isolated)
+        #expect(throws: Machine.Forbidden(machine: "isolation", state: .isolated, event: .releaseApplied)) {
+            try machine.releaseApplied()
+        }
     }
 
     @Test func overlappingRequestsAreForbidden() throws {

@@ -11,7 +11,14 @@ import Testing
         #expect(machine.reportedStatus == .connecting)
         _ = try machine.upgradeCompleted()
         #expect(machine.reportedStatus == .connected)
-        for _ in 0..<3 {
+        _ = try machine.pingTimerFired()
+        #expect(machine.reportedStatus == .connected)  // a ping in flight is not missed yet
+        _ = try machine.pingTimerFired()
+        #expect(machine.stateName == .open)
+        #expect(machine.reportedStatus == .disconnected)  // one ping missed since the last pong
+        _ = try machine.pongReceived()
+        #expect(machine.reportedStatus == .connected)
+        for _ in 0..<4 {
             _ = try machine.pingTimerFired()
         }
         #expect(machine.stateName == .halfOpen)

@@ -19,13 +19,26 @@ import Testing
         #expect(machine.stateName == .open)
     }
 
-    @Test func missedPongsMakeConnectionHalfOpen() throws {
+    @Test func defaultsMatchSpecification() {
+        let configuration = Machine.Configuration()
+        #expect(configuration.pingIntervalMilliseconds == 30_000)
+        #expect(configuration.missedPongLimit == 3)
+        #expect(configuration.initialBackoffMilliseconds == 1_000)
+        #expect(configuration.maximumBackoffMilliseconds == 300_000)
+    }
+
+    @Test func thirdMissedPongClosesWithGoingAway() throws {
         var machine = try Self.open()
         #expect(try machine.pingTimerFired() == .sendPing)
+        #expect(machine.missedPongCount == 0)
         #expect(try machine.pingTimerFired() == .sendPing)  // first pong missed
+        #expect(machine.missedPongCount == 1)
+        #expect(try machine.pingTimerFired() == .sendPing)  // second pong missed
+        #expect(machine.missedPongCount == 2)
         #expect(machine.stateName == .open)
-        #expect(try machine.pingTimerFired() == .abortConnection)  // second pong missed
+        #expect(try machine.pingTimerFired() == .closeUnresponsive(closeCode: 1001))  // third pong missed
         #expect(machine.stateName == .halfOpen)
+        #expect(machine.missedPongCount == 0)
         #expect(try machine.pongReceived() == .none)  // too late
         #expect(try machine.pingTimerFired() == .none)
         #expect(try machine.closeReceived() == .none)
@@ -42,7 +55,21 @@ import Testing
         #expect(try machine.pongReceived() == .none)
         #expect(try machine.pingTimerFired() == .sendPing)
         #expect(try machine.pingTimerFired() == .sendPing)  // one missed again, not two
+        #expect(try machine.pingTimerFired() == .sendPing)  // two missed
         #expect(machine.stateName == .open)
+        #expect(machine.missedPongCount == 2)
+    }
+
+    @Test func configuredMissedPongLimitIsUsed() throws {
+        var configuration = Machine.Configuration()
+        configuration.missedPongLimit = 1
+        var machine = Machine(configuration: configuration)
+        _ = try machine.start()
+        _ = try machine.connected()
+        _ = try machine.upgradeCompleted()
+        #expect(try machine.pingTimerFired() == .sendPing)
+        #expect(try machine.pingTimerFired() == .closeUnresponsive(closeCode: 1001))
+        #expect(machine.stateName == .halfOpen)
     }
 
     @Test func failedAttemptsBackOffExponentially() throws {
@@ -167,7 +194,7 @@ import Testing
 
     static func halfOpen() throws -> Machine {
         var machine = try open()
-        for _ in 0..<3 {
+        for _ in 0..<4 {
             _ = try machine.pingTimerFired()
         }
         return machine
@@ -184,8 +211,9 @@ extension PushConnectionMachine: SweepableMachine {
         var open = upgrading
         _ = try open.upgradeCompleted()
         var pongOverdue = open
-        _ = try pongOverdue.pingTimerFired()
-        _ = try pongOverdue.pingTimerFired()
+        for _ in 0..<3 {
+            _ = try pongOverdue.pingTimerFired()
+        }
         var halfOpen = pongOverdue
         _ = try halfOpen.pingTimerFired()
         var closingToReconnect = open

@@ -13,7 +13,8 @@ public struct EnrollmentRequest: WireMessage, Hashable, Sendable {
     /// The PKCS#10 certificate signing request for the agent's key. Exactly one is set.
     public var certificateSigningRequest: CertificateSigningRequest?
 
-    /// The agent's version: a dotted version string (README.md, section "Agent versions").
+    /// The agent's version: a dotted version string (README.md, section "Agent versions", with
+    /// examples in versions.md).
     public var agentVersion: String = ""
 
     /// The endpoint's host name. 1 to 255 bytes.

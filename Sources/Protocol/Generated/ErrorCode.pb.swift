@@ -3,7 +3,7 @@
 // swift run eacp-protogen
 
 /// A wire-level error class. Each code maps to one HTTP status and one WebSocket close code
-/// (README.md, section "Errors").
+/// (errors.md, section "Error codes").
 public enum ErrorCode: Hashable, Sendable {
     case unspecified
     /// HTTP 400. A well-formed message whose content breaks a rule (an invalid version string, an

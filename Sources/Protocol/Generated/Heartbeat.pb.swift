@@ -7,7 +7,8 @@
 public struct Heartbeat: WireMessage, Hashable, Sendable {
     public static let protoName = "Heartbeat"
 
-    /// The agent's version: a dotted version string (README.md, section "Agent versions").
+    /// The agent's version: a dotted version string (README.md, section "Agent versions", with
+    /// examples in versions.md).
     public var agentVersion: String = ""
 
     /// The content version the agent runs. Absent or revision 0 when it has none.

@@ -3,8 +3,8 @@
 ///
 /// The same action may arrive twice: by push, and again in a heartbeat reply when the push
 /// acknowledgement was lost. The agent looks the id up in its journal first. A second delivery
-/// never starts the action again, and the agent answers it with the stored result once the action
-/// finished.
+/// never starts the action again. The agent acknowledges it again and, once the action finished,
+/// sends the stored result again.
 ///
 /// The decisions:
 /// - An action whose expiry time has passed on arrival, or at its start time, is recorded as expired
@@ -36,8 +36,11 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         case acknowledgeAndSchedule(startAtMilliseconds: Int64)
         /// Send an ActionAck and the ActionResult with this outcome, without running the action.
         case acknowledgeAndReport(Outcome)
-        /// Send the ActionAck again; the action is already scheduled or running.
+        /// Send the ActionAck again, because the action is already scheduled or running.
         case acknowledgeAgain
+        /// Send the ActionAck again and the stored ActionResult again, unchanged, for an action
+        /// that already finished.
+        case acknowledgeAgainAndResendResult(Outcome)
         /// Start the action now.
         case run
         /// Call `startTimeReached` at the given time (Unix milliseconds), after a restart.
@@ -47,7 +50,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         /// Send the ActionResult for an action that a restart interrupted: failed, error code
         /// INTERNAL.
         case reportInterrupted
-        /// Send the stored ActionResult again, unchanged.
+        /// Send the stored ActionResult again, unchanged, after a restart.
         case resendStoredResult(Outcome)
         /// Nothing to do.
         case none
@@ -111,7 +114,7 @@ public struct ActionJournalEntry: DescribedStateMachine, Hashable {
         case .scheduled, .running:
             return .acknowledgeAgain
         case .completed(let outcome), .reported(let outcome):
-            return .resendStoredResult(outcome)
+            return .acknowledgeAgainAndResendResult(outcome)
         }
     }
 

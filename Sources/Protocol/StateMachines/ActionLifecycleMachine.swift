@@ -1,20 +1,21 @@
 /// The server's record of one action for one agent, across both delivery paths: the push channel
 /// and heartbeat replies.
 ///
-/// The server pushes the action when the agent's version allows it (`ActionGate`) and the push
-/// channel is up. If the agent does not acknowledge the push in time, or the channel drops, the
-/// action waits for the next heartbeat reply. Only an action that was sent at least once may
-/// receive a result. An administrator may cancel an action, and the expiry time may end it, only
-/// until the agent acknowledges it. From then on the agent's result decides the terminal state.
+/// The server pushes a queued action when the push channel is connected, `ActionGate` allows
+/// pushing its kind to the agent's version, and every earlier action of the agent is acknowledged
+/// or ended. Every heartbeat reply carries the action while it is queued, pushed or delivered, and
+/// only an explicit `ActionAck`, or a result, ends that. A push without an acknowledgement in time,
+/// or whose channel closes first, leaves the action to heartbeat replies and is never pushed again.
+/// An administrator may cancel an action, and its expiry may end it, only while it is queued. Once
+/// the action was sent, only the agent's result ends it.
 public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
     /// Timeouts in milliseconds.
     public struct Configuration: Hashable, Sendable {
-        /// Time the agent has to acknowledge a push before the action falls back to the next
-        /// heartbeat reply. 30 s covers a slow journal write on a busy endpoint.
-        public var ackTimeoutMilliseconds: Int64 = 30_000
+        /// Time the agent has to acknowledge a push before the action is left to heartbeat replies.
+        /// 10 s is the default of `AgentSettings.push_ack_timeout_ms`, which allows 1000 to 300000.
+        public var ackTimeoutMilliseconds: Int64 = 10_000
         /// Time from the acknowledgement to the result before the server records the action as
-        /// failed. 24 h leaves room for a large file retrieval over a slow link; it is an estimate,
-        /// not a measurement.
+        /// failed. 24 h is the shortest wait after which the specification lets a server give up.
         public var resultTimeoutMilliseconds: Int64 = 86_400_000
 
         public init() {}
@@ -40,21 +41,24 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
     }
 
     public enum StateName: String, CaseIterable, Hashable, Sendable {
-        case queued, pushed, awaitingHeartbeat, acknowledged
+        case queued, pushed, delivered, acknowledged
         case succeeded, failed, rejected, expired, cancelled
     }
 
     public enum EventName: String, CaseIterable, Hashable, Sendable {
-        case pushChannelAvailable, acknowledged, ackTimedOut, pushChannelLost, deliveredByHeartbeat
-        case resultReceived, resultTimedOut, expiryReached, cancelRequested
+        case pushChannelAvailable, acknowledged, ackTimedOut, pushChannelLost, sentInHeartbeatReply
+        case resultReceived, resultTimedOut, deliveryAbandoned, agentVersionTooOld, expiryReached
+        case cancelRequested
     }
 
-    /// The server's next step, returned by every event.
+    /// The server's next step, returned by every event. The server writes the new state durably
+    /// before it carries the step out.
     public enum Action: Hashable, Sendable {
         /// Send the envelope over the push channel, and call `ackTimedOut` after the timeout.
         case sendPush(ackTimeoutMilliseconds: Int64)
-        /// Put the envelope in the next heartbeat reply to this agent.
-        case holdForHeartbeat
+        /// Leave the action to heartbeat replies: each one carries it until the agent acknowledges
+        /// it. Never push it again.
+        case deliverByHeartbeat
         /// Store the acknowledgement, and call `resultTimedOut` after the timeout.
         case startResultTimer(timeoutMilliseconds: Int64)
         /// Store the terminal state durably, then send the agent a receipt when the event came from
@@ -69,18 +73,19 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
     public typealias Forbidden = ForbiddenEvent<StateName, EventName>
 
     private enum State: Hashable, Sendable {
-        /// Created and never sent. Next: pushed, acknowledged, expired, cancelled.
+        /// Created and not yet sent on any path. Next: pushed, delivered, rejected, expired,
+        /// cancelled.
         case queued
-        /// Sent over the push channel and not yet acknowledged. Next: acknowledged,
-        /// awaitingHeartbeat, a terminal state.
+        /// Sent on the push channel, waiting for the `ActionAck` within the ack timeout. Heartbeat
+        /// replies carry it too. Next: acknowledged, delivered, a terminal state.
         case pushed
-        /// The push was not acknowledged in time or the channel dropped; the next heartbeat reply
-        /// carries the action. Next: acknowledged, a terminal state.
-        case awaitingHeartbeat
+        /// Sent in a heartbeat reply, or pushed without an `ActionAck` in time. Every heartbeat
+        /// reply carries it. Next: acknowledged, a terminal state.
+        case delivered
         /// The agent recorded the action in its journal. Next: succeeded, failed, rejected, expired.
         case acknowledged
         /// A terminal state. `delivered` is false when the action ended before it was ever sent,
-        /// so that a result for it is forbidden. Next: none (events leave it unchanged).
+        /// so that an acknowledgement or a result for it is forbidden. Next: none.
         case finished(Outcome, delivered: Bool)
     }
 
@@ -98,7 +103,7 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         switch state {
         case .queued: .queued
         case .pushed: .pushed
-        case .awaitingHeartbeat: .awaitingHeartbeat
+        case .delivered: .delivered
         case .acknowledged: .acknowledged
         case .finished(.succeeded, _): .succeeded
         case .finished(.failed, _): .failed
@@ -108,31 +113,34 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Whether the next heartbeat reply to the agent must carry the action.
+    /// Whether the next heartbeat reply to the agent must carry the action: true while it is
+    /// queued, pushed or delivered, so that a lost push or a lost reply does not lose it.
     public var isDueForHeartbeat: Bool {
         switch state {
-        case .queued, .awaitingHeartbeat: true
-        case .pushed, .acknowledged, .finished: false
+        case .queued, .pushed, .delivered: true
+        case .acknowledged, .finished: false
         }
     }
 
-    /// Call when the agent's push channel is open and `ActionGate` allows pushing this action's kind to the
-    /// agent's version.
+    /// Call when the server may push the action: the push channel is connected, `ActionGate` allows
+    /// pushing the kind to the agent's version, and every earlier action of the agent is
+    /// acknowledged or ended. Only a queued action is pushed, so an action is pushed at most once.
     public mutating func pushChannelAvailable() throws(Forbidden) -> Action {
         switch state {
         case .queued:
             state = .pushed
             return .sendPush(ackTimeoutMilliseconds: configuration.ackTimeoutMilliseconds)
-        case .pushed, .awaitingHeartbeat, .acknowledged, .finished:
+        case .pushed, .delivered, .acknowledged, .finished:
             throw forbidden(.pushChannelAvailable)
         }
     }
 
-    /// Call when the agent acknowledged the action, over the push channel or with POST actions/ack. A repeated
-    /// or late acknowledgement changes nothing.
+    /// Call when the agent sent an `ActionAck`, over the push channel or with POST actions/ack. A
+    /// repeated or late acknowledgement changes nothing. The server replies to every allowed
+    /// acknowledgement with an `ActionReceipt` once it is stored.
     public mutating func acknowledged() throws(Forbidden) -> Action {
         switch state {
-        case .pushed, .awaitingHeartbeat:
+        case .pushed, .delivered:
             state = .acknowledged
             return .startResultTimer(timeoutMilliseconds: configuration.resultTimeoutMilliseconds)
         case .acknowledged, .finished(_, delivered: true):
@@ -142,13 +150,13 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Call when the agent did not acknowledge the push in time.
+    /// Call when the agent did not acknowledge the push within the ack timeout.
     public mutating func ackTimedOut() throws(Forbidden) -> Action {
         switch state {
         case .pushed:
-            state = .awaitingHeartbeat
-            return .holdForHeartbeat
-        case .queued, .awaitingHeartbeat, .acknowledged, .finished:
+            state = .delivered
+            return .deliverByHeartbeat
+        case .queued, .delivered, .acknowledged, .finished:
             throw forbidden(.ackTimedOut)
         }
     }
@@ -157,30 +165,33 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
     public mutating func pushChannelLost() throws(Forbidden) -> Action {
         switch state {
         case .pushed:
-            state = .awaitingHeartbeat
-            return .holdForHeartbeat
-        case .queued, .awaitingHeartbeat, .acknowledged, .finished:
+            state = .delivered
+            return .deliverByHeartbeat
+        case .queued, .delivered, .acknowledged, .finished:
             throw forbidden(.pushChannelLost)
         }
     }
 
-    /// Call when the server sent a heartbeat reply that carries the action. A successful heartbeat exchange
-    /// counts as the acknowledgement, so the result timer starts.
-    public mutating func deliveredByHeartbeat() throws(Forbidden) -> Action {
+    /// Call before a heartbeat reply that carries the action goes out. The reply is no
+    /// acknowledgement: the action stays due for every later reply until an `ActionAck` or a
+    /// result arrives.
+    public mutating func sentInHeartbeatReply() throws(Forbidden) -> Action {
         switch state {
-        case .queued, .awaitingHeartbeat:
-            state = .acknowledged
-            return .startResultTimer(timeoutMilliseconds: configuration.resultTimeoutMilliseconds)
-        case .pushed, .acknowledged, .finished:
-            throw forbidden(.deliveredByHeartbeat)
+        case .queued:
+            state = .delivered
+            return .deliverByHeartbeat
+        case .pushed, .delivered:
+            return .none
+        case .acknowledged, .finished:
+            throw forbidden(.sentInHeartbeatReply)
         }
     }
 
-    /// Call when the agent reported the action's terminal state. A result for an action that
-    /// already ended gets a receipt, and the stored state stays.
+    /// Call when the agent reported the action's terminal state. A result also acknowledges the
+    /// action. A result for an action that already ended gets a receipt, and the stored state stays.
     public mutating func resultReceived(_ reported: ReportedOutcome) throws(Forbidden) -> Action {
         switch state {
-        case .pushed, .awaitingHeartbeat, .acknowledged:
+        case .pushed, .delivered, .acknowledged:
             state = .finished(reported.outcome, delivered: true)
             return .storeOutcome(reported.outcome)
         case .finished(let stored, delivered: true):
@@ -196,31 +207,47 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         case .acknowledged:
             state = .finished(.failed, delivered: true)
             return .storeOutcome(.failed)
-        case .queued, .pushed, .awaitingHeartbeat, .finished:
+        case .queued, .pushed, .delivered, .finished:
             throw forbidden(.resultTimedOut)
         }
     }
 
-    /// Call when the action's expiry time passed. Forbidden once the agent acknowledged the action, because
-    /// then the agent decides whether it expired.
+    /// Call when the server gives up on a delivered action that the agent never acknowledged. The
+    /// specification allows this no sooner than seven days after the action's expiry passed.
+    public mutating func deliveryAbandoned() throws(Forbidden) -> Action {
+        switch state {
+        case .delivered:
+            state = .finished(.expired, delivered: true)
+            return .storeOutcome(.expired)
+        case .queued, .pushed, .acknowledged, .finished:
+            throw forbidden(.deliveryAbandoned)
+        }
+    }
+
+    /// Call when the agent reported a version, after the action was queued, that cannot carry the
+    /// action out. The action ends as rejected with AGENT_VERSION_TOO_OLD, so that it does not hold
+    /// back later actions.
+    public mutating func agentVersionTooOld() throws(Forbidden) -> Action {
+        try endBeforeSending(with: .rejected, event: .agentVersionTooOld)
+    }
+
+    /// Call when the action's expiry time passed. Forbidden once the action was sent, because then
+    /// only the agent's result ends it.
     public mutating func expiryReached() throws(Forbidden) -> Action {
-        try end(with: .expired, event: .expiryReached)
+        try endBeforeSending(with: .expired, event: .expiryReached)
     }
 
-    /// Call when an administrator cancelled the action. Forbidden once the agent acknowledged it.
+    /// Call when an administrator asked to cancel the action. Forbidden once the action was sent.
     public mutating func cancelRequested() throws(Forbidden) -> Action {
-        try end(with: .cancelled, event: .cancelRequested)
+        try endBeforeSending(with: .cancelled, event: .cancelRequested)
     }
 
-    private mutating func end(with outcome: Outcome, event: EventName) throws(Forbidden) -> Action {
+    private mutating func endBeforeSending(with outcome: Outcome, event: EventName) throws(Forbidden) -> Action {
         switch state {
         case .queued:
             state = .finished(outcome, delivered: false)
             return .storeOutcome(outcome)
-        case .pushed, .awaitingHeartbeat:
-            state = .finished(outcome, delivered: true)
-            return .storeOutcome(outcome)
-        case .acknowledged, .finished:
+        case .pushed, .delivered, .acknowledged, .finished:
             throw forbidden(event)
         }
     }
@@ -230,28 +257,29 @@ extension ActionLifecycleMachine {
     public static let transitions: [Transition<StateName, EventName>] = {
         var table: [Transition<StateName, EventName>] = [
             Transition(.queued, .pushChannelAvailable, .pushed),
-            Transition(.queued, .deliveredByHeartbeat, .acknowledged),
+            Transition(.queued, .sentInHeartbeatReply, .delivered),
+            Transition(.queued, .agentVersionTooOld, .rejected),
             Transition(.queued, .expiryReached, .expired),
             Transition(.queued, .cancelRequested, .cancelled),
             Transition(.pushed, .acknowledged, .acknowledged),
-            Transition(.pushed, .ackTimedOut, .awaitingHeartbeat),
-            Transition(.pushed, .pushChannelLost, .awaitingHeartbeat),
-            Transition(.pushed, .expiryReached, .expired),
-            Transition(.pushed, .cancelRequested, .cancelled),
-            Transition(.awaitingHeartbeat, .deliveredByHeartbeat, .acknowledged),
-            Transition(.awaitingHeartbeat, .acknowledged, .acknowledged),
-            Transition(.awaitingHeartbeat, .expiryReached, .expired),
-            Transition(.awaitingHeartbeat, .cancelRequested, .cancelled),
+            Transition(.pushed, .ackTimedOut, .delivered),
+            Transition(.pushed, .pushChannelLost, .delivered),
+            Transition(.pushed, .sentInHeartbeatReply, .pushed),
+            Transition(.delivered, .acknowledged, .acknowledged),
+            Transition(.delivered, .sentInHeartbeatReply, .delivered),
+            Transition(.delivered, .deliveryAbandoned, .expired),
             Transition(.acknowledged, .acknowledged, .acknowledged),
             Transition(.acknowledged, .resultTimedOut, .failed),
         ]
         let reportable: [StateName] = [.succeeded, .failed, .rejected, .expired]
-        for from in [StateName.pushed, .awaitingHeartbeat, .acknowledged] {
+        for from in [StateName.pushed, .delivered, .acknowledged] {
             for to in reportable {
                 table.append(Transition(from, .resultReceived, to))
             }
         }
-        for terminal in [StateName.succeeded, .failed, .rejected, .expired, .cancelled] {
+        // Only the server cancels, and only before sending, so an acknowledgement or a result for
+        // a cancelled action is forbidden.
+        for terminal in reportable {
             table.append(Transition(terminal, .resultReceived, terminal))
             table.append(Transition(terminal, .acknowledged, terminal))
         }

@@ -22,8 +22,7 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
     public struct Offer: Hashable, Sendable {
         public var version: AgentVersion
         public var sizeBytes: UInt64
-        /// SHA-256 of the package. A digest that is not 32 bytes never matches, so the download fails
-        /// verification.
+        /// SHA-256 of the package. The machine ignores an offer whose digest is not 32 bytes long.
         public var sha256: [UInt8]
 
         public init(version: AgentVersion, sizeBytes: UInt64, sha256: [UInt8]) {
@@ -68,6 +67,9 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         case rollBack(previousVersion: AgentVersion)
         /// Report the upgrade as failed, deleting the package when `discardPackage` is true.
         case recordFailure(discardPackage: Bool)
+        /// Ignore the offer, because its SHA-256 is `digestByteCount` bytes long instead of 32, and
+        /// write that to the agent's log.
+        case ignoreInvalidOffer(digestByteCount: Int)
         /// Nothing to do.
         case none
     }
@@ -139,9 +141,13 @@ public struct AgentUpgradeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Call when a heartbeat reply carried an upgrade offer. Offers are ignored from verification until the
-    /// upgrade ends.
+    /// Call when a heartbeat reply carried an upgrade offer whose version parsed as an agent version
+    /// (an offer with an invalid version is ignored and logged before it becomes an `Offer`).
+    /// Offers are ignored from verification until the upgrade ends.
     public mutating func offerReceived(_ offer: Offer) throws(Forbidden) -> Action {
+        guard offer.sha256.count == ValidatedContentVersion.digestByteCount else {
+            return .ignoreInvalidOffer(digestByteCount: offer.sha256.count)
+        }
         guard offer.version != runningVersion else { return .none }
         switch state {
         case .idle, .done:

@@ -30,6 +30,15 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
+    /// The reason for ignoring an offer, which the agent writes to its log.
+    public enum IgnoredOffer: Hashable, Sendable {
+        /// The offer names revision 0, which no content package has.
+        case revisionZero
+        /// The offered revision is lower than the installed one and the offer lacks the
+        /// downgrade flag.
+        case lowerRevisionWithoutDowngrade
+    }
+
     public enum StateName: String, CaseIterable, Hashable, Sendable {
         case idle, offered, downloading, verifying, installing, installed, failed
     }
@@ -57,6 +66,8 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         case scheduleRetry(delayMilliseconds: Int64, discardDownload: Bool)
         /// Stop retrying until the next offer. Delete the partial file when `discardDownload` is true.
         case giveUp(discardDownload: Bool)
+        /// Ignore the offer and write the reason to the agent's log.
+        case ignoreOffer(IgnoredOffer)
         /// Nothing to do.
         case none
     }
@@ -111,10 +122,15 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Call when a heartbeat reply carried a content offer. The agent ignores an offer of the content it runs,
-    /// and of a lower revision without the downgrade flag. While verifying or installing it ignores
-    /// every offer; the server offers again in the next heartbeat reply if the content is still newer.
+    /// Call when a heartbeat reply carried a content offer whose digest is 32 bytes long (an offer
+    /// with another digest length is ignored and logged before it becomes an `Offer`). The agent
+    /// ignores an offer of the content it runs. It ignores and logs an offer of revision 0, and one of
+    /// a lower revision without the downgrade flag. While verifying or installing it ignores every
+    /// offer, and the server offers again in the next heartbeat reply if the content is still newer.
     public mutating func offerReceived(_ offer: Offer) throws(Forbidden) -> Action {
+        guard offer.version.revision != 0 else {
+            return .ignoreOffer(.revisionZero)
+        }
         switch state {
         case .idle, .installed:
             return accept(offer, discardPrevious: false)
@@ -144,8 +160,10 @@ public struct ContentUpdateMachine: DescribedStateMachine, Hashable {
             let download = PackageDownload(sizeBytes: offer.sizeBytes, sha256: offer.version.sha256)
             state = .offered(Update(version: offer.version, download: download))
             return .scheduleDownload(discardPrevious: discardPrevious)
-        case .upToDate, .withheld:
+        case .upToDate:
             return .none
+        case .withheld:
+            return .ignoreOffer(.lowerRevisionWithoutDowngrade)
         }
     }
 

@@ -2,11 +2,12 @@
 // heartbeat and the local status command read them from one place.
 
 extension PushConnectionMachine {
-    /// The push channel status for `Heartbeat.PushChannelState.status`. A half-open connection
-    /// counts as disconnected, because the agent is already tearing it down.
+    /// The push channel status for `Heartbeat.PushChannelState.status`. The channel counts as
+    /// connected only while it is open and no ping was missed since the last pong. A half-open
+    /// connection counts as disconnected, because the agent is already tearing it down.
     public var reportedStatus: PushChannelStatus {
         switch stateName {
-        case .open: .connected
+        case .open: missedPongCount == 0 ? .connected : .disconnected
         case .connecting, .upgrading: .connecting
         case .disconnected, .halfOpen, .closing, .backoff: .disconnected
         }

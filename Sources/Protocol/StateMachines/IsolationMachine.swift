@@ -3,8 +3,14 @@
 /// Isolation blocks all traffic except the management channel: the server's address, and the
 /// proxy when the agent reaches the server through one. Every rule set the machine requests
 /// contains those management endpoints, and it requests a new one whenever they change, so isolation
-/// never cuts the agent off from its server. Isolating an isolated endpoint and releasing one that
-/// is not isolated both succeed at once without changing anything.
+/// never cuts the agent off from its server. Isolating an isolated endpoint replaces the hosts
+/// that the previous isolate action allowed, and releasing an endpoint that is not isolated
+/// succeeds at once.
+///
+/// An isolate or cancel action that a restart interrupted is not carried out again: the action
+/// journal reports it as failed. So a restart while installing the rules removes them, and a
+/// restart while removing them installs them again, because isolation stays in force until a
+/// cancel succeeds.
 public struct IsolationMachine: DescribedStateMachine, Hashable {
     /// A host and TCP port that isolation must leave reachable.
     public struct Endpoint: Hashable, Sendable {
@@ -33,6 +39,15 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         case applyIsolation(allowed: [Endpoint])
         /// Replace the allowed endpoints of the installed rules.
         case updateAllowedEndpoints([Endpoint])
+        /// Replace the allowed endpoints of the installed rules, then report the action as
+        /// succeeded, or as failed when the rules could not be replaced.
+        case replaceAllowedEndpoints([Endpoint], actionID: String)
+        /// Install the rules that block everything but `allowed` again, because a reboot may have
+        /// dropped them. The endpoint counts as isolated throughout.
+        case reinstallIsolation(allowed: [Endpoint])
+        /// Remove whatever part of the rules was installed, and report nothing, because the action
+        /// journal reports the interrupted action.
+        case removePartialRules
         /// Remove the isolation rules, then call `releaseApplied` or `releaseFailed`.
         case removeIsolation
         /// Remove whatever part of the rules was installed and report the action as failed.
@@ -50,11 +65,11 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
     private enum State: Hashable, Sendable {
         /// Normal network access. Next: isolating.
         case notIsolated
-        /// Installing the rules for `actionID`. Next: isolated, notIsolated.
+        /// Installing the rules for `actionID`. Next: isolated, notIsolated (failure or restart).
         case isolating(actionID: String)
-        /// Only `allowedEndpoints` are reachable. Next: releasing.
+        /// Only `allowedEndpoints` are reachable. Next: isolated (new allowed hosts), releasing.
         case isolated
-        /// Removing the rules for `actionID`. Next: notIsolated, isolated.
+        /// Removing the rules for `actionID`. Next: notIsolated, isolated (failure or restart).
         case releasing(actionID: String)
     }
 
@@ -87,7 +102,8 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
     }
 
     /// Call when an isolate endpoint action arrived. `additionalAllowed` are the hosts its parameters allow
-    /// besides the management channel.
+    /// besides the management channel. On an isolated endpoint they replace the hosts that the
+    /// previous isolate action allowed.
     public mutating func isolateRequested(
         actionID: String, additionalAllowed: [Endpoint] = []
     ) throws(Forbidden) -> Action {
@@ -97,7 +113,8 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
             state = .isolating(actionID: actionID)
             return .applyIsolation(allowed: allowedEndpoints)
         case .isolated:
-            return .reportSucceeded(actionID: actionID)
+            extraAllowed = additionalAllowed
+            return .replaceAllowedEndpoints(allowedEndpoints, actionID: actionID)
         case .isolating, .releasing:
             throw forbidden(.isolateRequested)
         }
@@ -173,16 +190,20 @@ public struct IsolationMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Call when the agent started again, possibly after a reboot that dropped the firewall rules, so it
-    /// installs or removes them again.
+    /// Call when the agent started again with the persisted machine, possibly after a reboot that
+    /// dropped the firewall rules. An isolate or cancel action that was in progress counts as
+    /// interrupted and is not carried out again.
     public mutating func restarted() throws(Forbidden) -> Action {
         switch state {
         case .notIsolated:
             return .none
-        case .isolating, .isolated:
-            return .applyIsolation(allowed: allowedEndpoints)
-        case .releasing:
-            return .removeIsolation
+        case .isolating:
+            extraAllowed = []
+            state = .notIsolated
+            return .removePartialRules
+        case .isolated, .releasing:
+            state = .isolated
+            return .reinstallIsolation(allowed: allowedEndpoints)
         }
     }
 }
@@ -196,7 +217,7 @@ extension IsolationMachine {
         Transition(.isolating, .isolationApplied, .isolated),
         Transition(.isolating, .isolationFailed, .notIsolated),
         Transition(.isolating, .managementEndpointsChanged, .isolating),
-        Transition(.isolating, .restarted, .isolating),
+        Transition(.isolating, .restarted, .notIsolated),
         Transition(.isolated, .isolateRequested, .isolated),
         Transition(.isolated, .releaseRequested, .releasing),
         Transition(.isolated, .managementEndpointsChanged, .isolated),
@@ -204,6 +225,6 @@ extension IsolationMachine {
         Transition(.releasing, .releaseApplied, .notIsolated),
         Transition(.releasing, .releaseFailed, .isolated),
         Transition(.releasing, .managementEndpointsChanged, .releasing),
-        Transition(.releasing, .restarted, .releasing),
+        Transition(.releasing, .restarted, .isolated),
     ]
 }

@@ -5,17 +5,22 @@
 /// at once, and retries failed heartbeats until the confirmation deadline. If no heartbeat
 /// succeeds in time, the agent goes back to the previous setting and reports the action as failed
 /// (error code PROXY_NOT_CONFIRMED). Both set endpoint proxy and disable endpoint proxy use this
-/// machine; disabling is a change to `.direct`.
+/// machine, because disabling is a change to `.direct`.
 public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
     public struct Configuration: Hashable, Sendable {
-        /// Time from applying a setting to its confirmation deadline. 120 s allows several heartbeat
-        /// retries through a slow proxy and keeps an unreachable agent's outage short.
-        public var confirmationTimeoutMilliseconds: Int64 = 120_000
-        /// Delay before retrying a failed heartbeat while a change waits for confirmation. 15 s.
-        public var heartbeatRetryMilliseconds: Int64 = 15_000
+        /// Time from applying a setting to its confirmation deadline when the action's
+        /// `confirm_timeout_ms` is 0. 300 s is the default the specification gives.
+        public var defaultConfirmTimeoutMilliseconds: Int64 = 300_000
+        /// Delay before retrying a failed heartbeat while a change waits for confirmation. 10 s is
+        /// the interval the specification recommends.
+        public var heartbeatRetryMilliseconds: Int64 = 10_000
 
         public init() {}
     }
+
+    /// The range the specification allows for an action's `confirm_timeout_ms`. The agent rejects
+    /// an action outside it with INVALID_PARAMETERS before it reaches this machine.
+    public static let confirmTimeoutRange: ClosedRange<Int64> = 1_000...3_600_000
 
     /// The route from the agent to the server.
     public enum Setting: Hashable, Sendable {
@@ -88,19 +93,26 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Call when a set or disable endpoint proxy action requests `setting`. `now` is Unix milliseconds. A
-    /// second change while one waits for confirmation is forbidden, and the agent rejects that
-    /// action.
-    public mutating func changeRequested(to setting: Setting, actionID: String, now: Int64) throws(Forbidden) -> Action
-    {
+    /// Call when a set or disable endpoint proxy action requests `setting`. `now` is Unix
+    /// milliseconds. `confirmTimeoutMilliseconds` is the action's `confirm_timeout_ms`: 0 selects
+    /// the default, and a value outside `confirmTimeoutRange` is clamped to it. A second change
+    /// while one waits for confirmation is forbidden, and the agent rejects that action.
+    public mutating func changeRequested(
+        to setting: Setting, confirmTimeoutMilliseconds: Int64 = 0, actionID: String, now: Int64
+    ) throws(Forbidden) -> Action {
         switch state {
         case .confirmed(let previous), .reverted(let previous):
-            let deadline = now + configuration.confirmationTimeoutMilliseconds
+            let deadline = now + confirmTimeout(requested: confirmTimeoutMilliseconds)
             state = .applied(candidate: setting, previous: previous, deadline: deadline, actionID: actionID)
             return .apply(setting, deadlineMilliseconds: deadline)
         case .applied:
             throw forbidden(.changeRequested)
         }
+    }
+
+    private func confirmTimeout(requested: Int64) -> Int64 {
+        guard requested != 0 else { return configuration.defaultConfirmTimeoutMilliseconds }
+        return min(max(requested, Self.confirmTimeoutRange.lowerBound), Self.confirmTimeoutRange.upperBound)
     }
 
     /// Call when a heartbeat through the setting in use went through.
@@ -136,11 +148,17 @@ public struct ProxyChangeMachine: DescribedStateMachine, Hashable {
         }
     }
 
-    /// Call when the agent started again with the persisted machine. A pending change keeps its original
-    /// deadline, so that a crash loop cannot postpone the revert.
-    public mutating func restarted() throws(Forbidden) -> Action {
+    /// Call when the agent started again with the persisted machine, before it sends any request.
+    /// `now` is Unix milliseconds. A pending change keeps its original deadline, so that a crash
+    /// loop cannot postpone the revert. A change whose deadline passed while the agent was down is
+    /// reverted at once, without a request through it.
+    public mutating func restarted(now: Int64) throws(Forbidden) -> Action {
         switch state {
-        case .applied(let candidate, _, let deadline, _):
+        case .applied(let candidate, let previous, let deadline, let actionID):
+            guard now < deadline else {
+                state = .reverted(previous)
+                return .revert(to: previous, actionID: actionID)
+            }
             return .apply(candidate, deadlineMilliseconds: deadline)
         case .confirmed, .reverted:
             return .none
@@ -158,6 +176,7 @@ extension ProxyChangeMachine {
         Transition(.applied, .heartbeatFailed, .applied),
         Transition(.applied, .deadlinePassed, .reverted),
         Transition(.applied, .restarted, .applied),
+        Transition(.applied, .restarted, .reverted),
         Transition(.reverted, .changeRequested, .applied),
         Transition(.reverted, .heartbeatSucceeded, .reverted),
         Transition(.reverted, .heartbeatFailed, .reverted),

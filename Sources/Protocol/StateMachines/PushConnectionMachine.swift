@@ -10,9 +10,10 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         /// Time between pings. 30 s stays well inside the 60 s idle timeout common in proxies and
         /// load balancers.
         public var pingIntervalMilliseconds: Int64 = 30_000
-        /// Unanswered pings in a row after which the connection counts as half-open. Two tolerate
-        /// one lost pong, and detect a dead path within two ping intervals.
-        public var missedPongLimit = 2
+        /// Unanswered pings in a row after which the agent closes the connection. 3 is the default
+        /// of `AgentSettings.push_missed_pong_limit`, so the agent gives up before the server, which
+        /// closes an idle channel after one more interval.
+        public var missedPongLimit = 3
         /// Upper bound of the delay after the first failure. 1 s lets a short outage heal quickly.
         public var initialBackoffMilliseconds: Int64 = 1_000
         /// Upper bound of any reconnect delay. 300 s, the default heartbeat interval, so that a
@@ -48,6 +49,9 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         case sendCloseFrame(timeoutMilliseconds: Int64)
         /// Stop the ping timer and close the socket without a close handshake.
         case abortConnection
+        /// Stop the ping timer, send a close frame with `closeCode`, and close the socket without
+        /// waiting for the server's close frame, because the missed pongs show that the path is dead.
+        case closeUnresponsive(closeCode: UInt16)
         /// Call `reconnectTimerFired` after the delay.
         case scheduleReconnect(delayMilliseconds: Int64)
         /// Cancel the pending reconnect timer.
@@ -68,7 +72,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         /// Connected. `awaitingPong` is true from a ping until its pong. Next: open, halfOpen,
         /// closing, backoff.
         case open(awaitingPong: Bool, missedPongs: Int)
-        /// Pongs stopped coming and the socket is being aborted. Next: closing, backoff.
+        /// Pongs stopped coming and the socket is being closed. Next: closing, backoff.
         case halfOpen
         /// Close handshake in progress. Next: disconnected when the agent stopped, otherwise backoff.
         case closing(reconnect: Bool)
@@ -95,6 +99,15 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
         case .halfOpen: .halfOpen
         case .closing: .closing
         case .backoff: .backoff
+        }
+    }
+
+    /// Pings in a row that went unanswered on the open connection. The heartbeat reports the
+    /// channel as connected only while this is 0.
+    public var missedPongCount: Int {
+        switch state {
+        case .open(_, let missedPongs): missedPongs
+        case .disconnected, .connecting, .upgrading, .halfOpen, .closing, .backoff: 0
         }
     }
 
@@ -140,7 +153,8 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
     }
 
     /// Call when the ping interval passed. A ping still unanswered from the last interval counts as missed.
-    /// A timer that fires after the connection left `open` is ignored.
+    /// After `missedPongLimit` missed pings in a row the agent closes the channel with code 1001
+    /// (going away) and reconnects. A timer that fires after the connection left `open` is ignored.
     public mutating func pingTimerFired() throws(Forbidden) -> Action {
         switch state {
         case .open(let awaitingPong, var missedPongs):
@@ -149,7 +163,7 @@ public struct PushConnectionMachine: DescribedStateMachine, Hashable {
             }
             if missedPongs >= configuration.missedPongLimit {
                 state = .halfOpen
-                return .abortConnection
+                return .closeUnresponsive(closeCode: 1001)
             }
             state = .open(awaitingPong: true, missedPongs: missedPongs)
             return .sendPing
