@@ -38,6 +38,23 @@ import Testing
         #expect(reloaded.certificate.sha256Fingerprint == authority.certificate.sha256Fingerprint)
     }
 
+    /// A certificate read from PEM must hold its own X509 reference. Optimized builds may release the parsed
+    /// chain before the up-reference, while debug builds keep locals to the end of their scope, so only a
+    /// release build of this test (`swift test -c release`) catches a regression.
+    @Test func certificateFromPEMOwnsItsOwnReference() throws {
+        let authority = try CertificateAuthority.create(commonName: "Fleet CA")
+        let pem = try authority.certificate.pem()
+        let expectedDER = try authority.certificate.derBytes()
+
+        for _ in 0..<50 {
+            let reloaded = try Certificate(pem: pem)
+            #expect(try reloaded.derBytes() == expectedDER)
+        }
+        let reloaded = try CertificateAuthority(certificatePEM: pem, privateKeyPEM: authority.privateKey.pem())
+        let issued = try reloaded.issueServerCertificate(dnsNames: ["localhost"], key: PrivateKey.generateP256())
+        #expect(issued.issuer == "CN=Fleet CA,O=EACP")
+    }
+
     @Test func certificateAuthorityRejectsForeignKey() throws {
         let authority = try CertificateAuthority.create(commonName: "Fleet CA")
 

@@ -4,6 +4,10 @@ import Foundation
 /// An X.509 certificate (an OpenSSL X509), read from or written to PEM.
 public final class Certificate: @unchecked Sendable {
     // @unchecked: the X509 is never changed after init, and OpenSSL allows concurrent reads of it.
+
+    /// The X509, valid only while this object lives. Swift may release a local variable right after its
+    /// last use, which can be the read of `pointer` itself, so a caller that passes `local.pointer` to C
+    /// wraps the call in `withExtendedLifetime(local)`.
     let pointer: OpaquePointer
 
     /// Takes ownership of one reference to `pointer`.
@@ -11,7 +15,8 @@ public final class Certificate: @unchecked Sendable {
         self.pointer = pointer
     }
 
-    /// Adds a reference to `pointer`, which the caller keeps owning.
+    /// Adds a reference to `pointer`. The caller keeps its own reference and must keep it alive until
+    /// this init returns.
     init(retaining pointer: OpaquePointer) {
         X509_up_ref(pointer)
         self.pointer = pointer
@@ -28,7 +33,13 @@ public final class Certificate: @unchecked Sendable {
             throw CertificateError(
                 code: .invalidPEM, message: "expected one certificate in the PEM text, found \(chain.count)")
         }
-        self.init(retaining: chain[0].pointer)
+        // `chain` must outlive the up-reference. Released first, it would free the X509 that the new object
+        // then shares, and both would free it again later.
+        let pointer = withExtendedLifetime(chain) { () -> OpaquePointer in
+            X509_up_ref(chain[0].pointer)
+            return chain[0].pointer
+        }
+        self.init(taking: pointer)
     }
 
     /// Reads every certificate in `pem`, in order (a leaf followed by its intermediates, say). Text with

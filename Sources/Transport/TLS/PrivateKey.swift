@@ -4,6 +4,8 @@ import CEACPOpenSSL
 /// New keys are ECDSA P-256, the curve every certificate this module issues uses.
 public final class PrivateKey: @unchecked Sendable {
     // @unchecked: the EVP_PKEY is never changed after init, and OpenSSL allows concurrent reads of it.
+
+    /// The EVP_PKEY, valid only while this object lives; see `Certificate.pointer` for keeping it alive.
     let pointer: OpaquePointer
 
     init(taking pointer: OpaquePointer) {

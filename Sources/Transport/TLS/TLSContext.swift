@@ -101,11 +101,15 @@ public final class TLSContext: @unchecked Sendable {
         let chain = try pemValue("certificateChainPEM") { try Certificate.chain(pem: chainPEM) }
         let key = try pemValue("privateKeyPEM") { try PrivateKey(pem: keyPEM) }
 
-        try check(SSL_CTX_use_certificate(pointer, chain[0].pointer), "SSL_CTX_use_certificate")
-        for intermediate in chain.dropFirst() {
-            try check(ceacp_SSL_CTX_add1_chain_cert(pointer, intermediate.pointer), "SSL_CTX_add1_chain_cert")
+        // The context takes its own references (SSL_CTX_use_* and add1 up-reference their argument), but
+        // only once the call runs: `chain` and `key` must stay alive until then.
+        try withExtendedLifetime((chain, key)) {
+            try check(SSL_CTX_use_certificate(pointer, chain[0].pointer), "SSL_CTX_use_certificate")
+            for intermediate in chain.dropFirst() {
+                try check(ceacp_SSL_CTX_add1_chain_cert(pointer, intermediate.pointer), "SSL_CTX_add1_chain_cert")
+            }
+            try check(SSL_CTX_use_PrivateKey(pointer, key.pointer), "SSL_CTX_use_PrivateKey")
         }
-        try check(SSL_CTX_use_PrivateKey(pointer, key.pointer), "SSL_CTX_use_PrivateKey")
         try check(SSL_CTX_check_private_key(pointer), "the private key does not match the certificate")
     }
 
@@ -117,10 +121,14 @@ public final class TLSContext: @unchecked Sendable {
         guard let store = SSL_CTX_get_cert_store(pointer) else {
             throw TLSError(code: .invalidConfiguration, message: "the context has no certificate store")
         }
-        for authority in authorities {
-            try check(X509_STORE_add_cert(store, authority.pointer), "X509_STORE_add_cert")
-            if configuration.role == .server {
-                try check(SSL_CTX_add_client_CA(pointer, authority.pointer), "SSL_CTX_add_client_CA")
+        // X509_STORE_add_cert up-references the certificate and SSL_CTX_add_client_CA copies its subject, so
+        // `authorities` only has to outlive the loop.
+        try withExtendedLifetime(authorities) {
+            for authority in authorities {
+                try check(X509_STORE_add_cert(store, authority.pointer), "X509_STORE_add_cert")
+                if configuration.role == .server {
+                    try check(SSL_CTX_add_client_CA(pointer, authority.pointer), "SSL_CTX_add_client_CA")
+                }
             }
         }
     }
