@@ -1,7 +1,7 @@
 import EACPTransport
 
 /// One client connection of the WebSocket benchmark, from TCP connect through the TLS handshake and
-/// the upgrade to an open, idle WebSocket that only answers pings. A value with no I/O of its own:
+/// the upgrade to an open, idle WebSocket that only replies to pings. An object with no I/O of its own:
 /// `WebSocketHolder` reads and writes the socket and feeds it.
 final class HeldWebSocket {
     enum Phase {
@@ -11,7 +11,7 @@ final class HeldWebSocket {
         case handshaking
         /// Upgrade request sent, waiting for 101. Next: open, or closed.
         case upgrading
-        /// Held; pings are answered with pongs. Next: closed.
+        /// Held, replying to each ping with a pong. Next: closed.
         case open
         /// Terminal.
         case closed
