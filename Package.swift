@@ -64,6 +64,10 @@ let package = Package(
             name: "ReferenceServer", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite", "CEACPOpenSSL"],
             path: "Sources/ReferenceServer"),
         .executableTarget(name: "eacp-server", dependencies: ["ReferenceServer"], path: "Sources/eacp-server"),
+        // Measures eacp-server with simulated agents on loopback; results are in benchmarks/server.md.
+        .executableTarget(
+            name: "eacp-bench-server", dependencies: ["ReferenceServer", "EACPProtocol", "EACPTransport"],
+            path: "Sources/eacp-bench-server"),
         .target(
             name: "ReferenceAgent", dependencies: ["EACPProtocol", "EACPTransport", "EACPSQLite", "CEACPOpenSSL"],
             path: "Sources/ReferenceAgent"),

@@ -18,7 +18,7 @@ struct UploadHandler {
         let chunk = try request.decodeBody(UploadChunk.self)
         try validate(chunk)
         let action = try delivery.ownedAction(chunk.actionId, agentID: agent.agentID)
-        // NOTE: the spec asks for an acknowledged action. A pushed or delivered one is accepted too,
+        // NOTE: the spec requires an acknowledged action. A pushed or delivered one is accepted too,
         // because an ack sent on the push channel gets no receipt and may be handled after the first chunk.
         guard action.state == .pushed || action.state == .delivered else {
             throw ProtocolFailure(.notFound, "action \(chunk.actionId) is not waiting for a result")
@@ -40,8 +40,8 @@ struct UploadHandler {
             throw ProtocolFailure.storage(error)
         }
 
-        // An empty chunk asks where to resume. A chunk at any offset other than the stored length is
-        // answered the same way and stores nothing, so the agent continues from `next_offset`.
+        // An empty chunk requests the resume point. A chunk at any offset other than the stored length
+        // gets the same receipt and stores nothing, so the agent continues from `next_offset`.
         if upload.complete || chunk.chunk.isEmpty || Int64(chunk.offset) != upload.receivedOffset {
             return .message(Self.receipt(upload))
         }

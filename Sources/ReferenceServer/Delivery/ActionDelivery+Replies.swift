@@ -114,12 +114,12 @@ extension ActionDelivery {
         }
     }
 
-    /// The actions a heartbeat reply carries: the agent's queued, pushed and delivered actions without
-    /// an ack, in creation order, at most 100. Queued ones become `delivered` before the reply goes out.
+    /// Returns the actions a heartbeat reply carries: the agent's queued, pushed and delivered actions
+    /// without an ack, in creation order, at most 100. Queued ones become `delivered` before the reply goes out.
     /// They stay in every reply until the agent acks them, so a lost reply loses nothing. A queued
     /// action the agent's current version cannot carry out is finished as rejected instead.
     func heartbeatPending(agent: AgentRecord) throws(ProtocolFailure) -> [ActionEnvelope] {
-        expireDue()
+        let now = context.now
         let pending = try context.stored("unacknowledged actions") { () throws(ServerStoreError) in
             try context.store.unacknowledgedActions(agentID: agent.agentID, limit: Self.maximumPendingActions)
         }
@@ -133,6 +133,9 @@ extension ActionDelivery {
                 continue
             }
             if record.state == .queued {
+                // A queued action past its expiry is never delivered. The expiry sweep finishes it, so
+                // a heartbeat needs no write transaction of its own for expiry.
+                if record.action.expiresUnixMs <= now { continue }
                 let kind = ActionKind(rawValue: record.action.kind)
                 if case .unsupported(let reason) = try decision(kind: kind, agent: agent, minimum: record.action.minimumAgentVersion) {
                     try reject(record, errorCode: .agentVersionTooOld, reason: reason.description)

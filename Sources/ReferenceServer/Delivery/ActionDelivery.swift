@@ -3,8 +3,8 @@ import EACPProtocol
 
 /// Moves actions from the administrator to the agent and records what came back.
 ///
-/// Every state change is written to the store, by compare-and-set, before the server acts on it:
-/// an action is `pushed` before its bytes go on the socket and `delivered` before a heartbeat reply
+/// Every state change is written to the store, by compare-and-set, before the server acts on it.
+/// An action is `pushed` before its bytes go on the socket, and `delivered` before a heartbeat reply
 /// carrying it goes out, so a crash at any point loses nothing. `recoverAfterRestart` moves every
 /// `pushed` action to `delivered`, and heartbeat replies carry delivered actions until the agent
 /// acknowledges them. The agent's journal of executed ids makes a second delivery of the same id
@@ -88,9 +88,7 @@ public final class ActionDelivery: Sendable {
                 oldest.state == .queued, oldest.action.expiresUnixMs > context.now
             else { return }
             let kind = ActionKind(rawValue: oldest.action.kind)
-            guard case .push = try decision(kind: kind, agent: agent, minimum: oldest.action.minimumAgentVersion) else {
-                return
-            }
+            guard try decision(kind: kind, agent: agent, minimum: oldest.action.minimumAgentVersion).allowsPush else { return }
             try push(oldest)
         } catch let failure as ProtocolFailure {
             context.log.warning("action.push_skipped", ["agent": agentID, "error": failure.message])

@@ -53,9 +53,9 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
         context.log.info("push.disconnected", ["agent": agentID, "close": socket.closeResult.map { "\($0.code)" } ?? "none"])
     }
 
-    /// Answers an ack or result the server cannot accept. Unknown actions get a `ServerPush.error`
-    /// first so the agent knows which id; every rejection closes the channel with 1008, and the agent
-    /// sends the message again over HTTP. A storage failure keeps the channel open.
+    /// Rejects an ack or result the server cannot accept. An unknown action first gets a
+    /// `ServerPush.error` that names its id. Every rejection closes the channel with 1008, and the agent
+    /// then sends the message again over HTTP. A storage failure keeps the channel open.
     private func reject(_ failure: ProtocolFailure) -> Bool {
         context.log.warning("push.message_rejected", ["agent": agentID, "code": "\(failure.code)", "error": failure.message])
         switch failure.code {

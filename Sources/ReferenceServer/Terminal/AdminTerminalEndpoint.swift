@@ -49,7 +49,7 @@ struct AdminTerminalEndpoint {
         return value
     }
 
-    /// The query parameters of a request target, percent-decoded; a repeated name keeps its last value.
+    /// Parses the query parameters of a request target, percent-decoded. A repeated name keeps its last value.
     static func queryItems(_ target: String) -> [String: String] {
         guard let components = URLComponents(string: target) else { return [:] }
         var items: [String: String] = [:]

@@ -162,8 +162,8 @@ public final class TerminalRelay: Sendable {
         }
     }
 
-    /// Ends a session once: tells the sides that still need it, closes the administrator's socket and
-    /// completes the audit record.
+    /// Ends a session once: sends `TerminalClose` to the sides that still need it, closes the
+    /// administrator's socket and completes the audit record.
     private func end(
         _ session: TerminalSession, auditReason: String, agentClose: TerminalClose?, administratorClose: TerminalClose?
     ) {

@@ -5,9 +5,9 @@ import Synchronization
 
 /// One live terminal between an administrator's WebSocket and an agent's push channel.
 ///
-/// The administrator's socket carries one encoded `PushMessage` per binary message, in the same
-/// shape the push channel uses: the administrator sends `server_push` payloads (`terminal_data`,
-/// `terminal_resize`, `terminal_close`) that the server forwards to the agent, and receives the
+/// The administrator's socket carries one encoded `PushMessage` per binary message, in the shape the
+/// push channel uses. The administrator sends `server_push` payloads (`terminal_data`,
+/// `terminal_resize`, `terminal_close`), which the server forwards to the agent. It receives the
 /// agent's `agent_push` payloads (`terminal_open`, `terminal_data`, `terminal_close`) unchanged.
 final class TerminalSession: Sendable {
     let sessionID: String
