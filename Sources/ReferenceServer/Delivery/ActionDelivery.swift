@@ -1,6 +1,10 @@
 import Dispatch
 import EACPProtocol
 
+// NOTE: ActionLifecycleMachine in EACPProtocol describes the same lifecycle, but delivery does not
+// run through it. The store's compare-and-set is the authority on an action's state across requests,
+// replicas and restarts, and the machine has no way to start from a stored state.
+
 /// Moves actions from the administrator to the agent and records what came back.
 ///
 /// Every state change is written to the store, by compare-and-set, before the server acts on it.
@@ -10,11 +14,8 @@ import EACPProtocol
 /// acknowledges them. The agent's journal of executed ids makes a second delivery of the same id
 /// run nothing.
 ///
-/// The states follow the lifecycle table of spec/actions.md. `ActionLifecycleMachine` in
-/// EACPProtocol is not used here because it differs from that table.
-// NOTE: ActionLifecycleMachine treats a heartbeat reply as the acknowledgement and lets an
-// administrator cancel, or the expiry end, a pushed or delivered action; spec/actions.md requires an
-// explicit ActionAck on both paths and allows cancel and expiry only while an action is queued.
+/// The states follow the lifecycle table of spec/actions.md. The store's `delivered` state with
+/// `acknowledgedUnixMs` set is the table's `acknowledged`.
 public final class ActionDelivery: Sendable {
     let context: ServerContext
 
