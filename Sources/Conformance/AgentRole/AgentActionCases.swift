@@ -6,7 +6,7 @@ import Foundation
 enum AgentActionCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
         [byPush(harness), byHeartbeat(harness), duplicate(harness), expired(harness), unsupportedKind(harness),
-         minimumVersion(harness), performHeartbeat(harness)]
+         minimumVersion(harness)]
     }
 
     static func quarantine(_ path: String) -> ActionEnvelope.Parameters {

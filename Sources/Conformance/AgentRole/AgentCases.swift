@@ -1,6 +1,10 @@
 /// Every case the runner plays against an agent, in run order.
 public enum AgentCases {
     public static func all(_ harness: AgentHarness?, eventCommand: String?) -> [ConformanceCase] {
-        AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentTLSCases.all(harness)
+        // PERFORM_HEARTBEAT leaves the agent on a 30 s interval until its next scheduled heartbeat,
+        // so it runs just before the TLS cases, which wait for reconnections anyway.
+        AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentPushCases.all(harness)
+            + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentContentCases.all(harness)
+            + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
     }
 }

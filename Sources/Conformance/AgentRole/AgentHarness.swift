@@ -77,6 +77,20 @@ public final class AgentHarness: Sendable {
         await agent.value?.stop()
     }
 
+    /// Stops the agent, with SIGKILL when `crash` is true and SIGTERM otherwise, starts it again on the
+    /// same state folder and waits for its next heartbeat.
+    func restartAgent(crash: Bool) async throws {
+        if crash { agent.value?.kill() } else { await stopAgent() }
+        let heartbeats = handlers.observations.value.heartbeats.count
+        try await startAgent()
+        let ready = try await waitFor(timeout: .seconds(30)) { [handlers] in
+            handlers.observations.value.heartbeats.count > heartbeats ? true : nil
+        }
+        guard ready != nil else {
+            throw CaseStop.failed("the restarted agent sent no heartbeat within 30 s; its log ends with:\n\(agent.value?.logTail() ?? "")")
+        }
+    }
+
     public func stop() async {
         await stopAgent()
         front.stop()

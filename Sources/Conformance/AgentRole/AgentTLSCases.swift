@@ -14,8 +14,10 @@ enum AgentTLSCases {
                 probe.rawServerHello = RawServerHello(legacyVersion: 0x0302)
                 return probe
             },
-            probe("agent.tls.rejects-tls13-server", "A ServerHello selecting TLS 1.3 is refused with protocol_version",
-                  ["EACP-TLS-001", "EACP-TLS-004"], harness, expected: [TLSAlertDescriptionCode.protocolVersion]) { harness in
+            probe("agent.tls.rejects-tls13-server",
+                  "A ServerHello selecting TLS 1.3 is refused with protocol_version or unsupported_extension",
+                  ["EACP-TLS-001", "EACP-TLS-004"], harness,
+                  expected: [TLSAlertDescriptionCode.protocolVersion, TLSAlertDescriptionCode.unsupportedExtension]) { harness in
                 var probe = tls12(harness.serverCertificatePEM, harness.serverKeyPEM)
                 probe.name = "ServerHello selecting TLS 1.3"
                 probe.rawServerHello = RawServerHello(legacyVersion: 0x0303, selectedVersion: 0x0304)

@@ -39,6 +39,9 @@ extension HarnessHandlers {
     }
 
     func events(_ batch: SecurityEventBatch) -> Answer {
+        observations.update { state in
+            for event in batch.events { state.eventAttempts.append(.init(at: .now, value: event)) }
+        }
         guard script.value.acknowledgeEvents else {
             return .error(HTTPStatus(code: 503), .unavailable, "the harness is not storing events now", retryAfterSeconds: 1)
         }

@@ -28,7 +28,10 @@ struct HarnessObservations: Sendable {
     /// Paths of every request, in order, with whether a client certificate came with it.
     var requests: [Stamped<(path: String, certificate: Bool)>] = []
     var heartbeats: [Stamped<Heartbeat>] = []
+    /// Events the harness stored and acknowledged.
     var events: [Stamped<SecurityEvent>] = []
+    /// Every event the agent sent, acknowledged or not, in arrival order.
+    var eventAttempts: [Stamped<SecurityEvent>] = []
     var statusReports: [Stamped<StatusReport>] = []
     /// Acknowledged action ids and the path they came on: `push` or `http`.
     var acks: [Stamped<(actionID: String, path: String)>] = []

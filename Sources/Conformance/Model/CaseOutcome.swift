@@ -48,6 +48,22 @@ public struct CaseResult: Hashable, Sendable {
     /// Why the case is a known failure, from the known-failures file.
     public var knownFailureReason: String?
 
+    public init(
+        id: String, title: String, requirements: [String], profile: Profile, status: CaseStatus, message: String,
+        warnings: [String], durationMs: Int64, transcript: [Transcript.Entry], knownFailureReason: String? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.requirements = requirements
+        self.profile = profile
+        self.status = status
+        self.message = message
+        self.warnings = warnings
+        self.durationMs = durationMs
+        self.transcript = transcript
+        self.knownFailureReason = knownFailureReason
+    }
+
     /// True when this result fails the run: a failure, or a warning under `--strict`.
     public func failsRun(strict: Bool) -> Bool {
         status == .failed || (strict && status == .warning)

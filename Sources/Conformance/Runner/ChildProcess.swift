@@ -53,6 +53,15 @@ public final class ChildProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Waits up to `timeout` for the process to exit by itself. Returns its exit status, or nil when
+    /// it is still running.
+    public func waitForExit(timeout: Duration) async -> Int32? {
+        let exited = try? await waitFor(timeout: timeout, interval: .milliseconds(20)) { [process] in
+            process.isRunning ? nil : true
+        }
+        return exited == nil ? nil : process.terminationStatus
+    }
+
     /// Kills the process at once, as a crash or power loss would.
     public func kill() {
         guard process.isRunning else { return }

@@ -53,6 +53,12 @@ public struct ConformanceRun: Sendable {
         }
     }
 
+    /// The reference agent's own way to record a security event, which exercises `--event-command`;
+    /// `eacp-agent event` finds the running agent through EACP_STATE_DIR.
+    var referenceEventCommand: String {
+        "'\(executableFolder)/eacp-agent' event --type conformance.test --severity low --detail 'conformance run'"
+    }
+
     var specDirectory: SpecDirectory? {
         if let folder = options.specFolder { return SpecDirectory(url: URL(fileURLWithPath: folder)) }
         return SpecDirectory.find(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
@@ -72,7 +78,8 @@ public struct ConformanceRun: Sendable {
             target = "reference server and agent"
             results += await runner.run(VectorCases.all(spec: specDirectory))
             results += try await runReferenceServer(runner, work: work)
-            results += try await runAgent(runner, command: [executableFolder + "/eacp-agent", "run"], work: work, eventCommand: nil)
+            results += try await runAgent(
+                runner, command: [executableFolder + "/eacp-agent", "run"], work: work, eventCommand: referenceEventCommand)
         case .agent(let command):
             target = command.joined(separator: " ")
             results += try await runAgent(runner, command: command, work: work, eventCommand: options.eventCommand)

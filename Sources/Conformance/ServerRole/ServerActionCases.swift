@@ -132,9 +132,9 @@ enum ServerActionCases {
                 ["EACP-ACTION-004"], target) { kit in
             let agent = try await kit.enrolledAgent()
             guard let actionID = try await kit.admin.queue(
-                agentID: agent.agentID, kind: "quarantine-file", parameters: quarantine, expiresInSeconds: 2).actionID
-            else { throw CaseStop.failed("the server did not queue an action expiring in 2 s") }
-            try await Task.sleep(for: .milliseconds(3_000))
+                agentID: agent.agentID, kind: "quarantine-file", parameters: quarantine, expiresInSeconds: 1).actionID
+            else { throw CaseStop.failed("the server did not queue an action expiring in 1 s") }
+            try await Task.sleep(for: .milliseconds(2_000))
             let reply = try await agent.heartbeat()
             try kit.context.require(!reply.pendingActions.contains { $0.actionId == actionID }, "the expired action was delivered")
             let state = try await kit.admin.action(actionID)

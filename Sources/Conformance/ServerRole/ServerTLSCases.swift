@@ -14,23 +14,23 @@ enum ServerTLSCases {
                 "server.tls.rejects-tls13-only", "A ClientHello offering only TLS 1.3 is refused with protocol_version",
                 ["EACP-TLS-001", "EACP-TLS-003"], probe,
                 .init(role: .client, versions: TLS1_3_VERSION...TLS1_3_VERSION), versions: [0x0304],
-                expected: TLSAlertDescriptionCode.protocolVersion),
+                expected: [TLSAlertDescriptionCode.protocolVersion]),
             refusal(
                 "server.tls.rejects-tls11-only", "A ClientHello offering only TLS 1.1 is refused with protocol_version",
                 ["EACP-TLS-001", "EACP-TLS-002"], probe,
                 .init(role: .client, versions: TLS1_1_VERSION...TLS1_1_VERSION, cipherList: oldCiphers),
-                versions: [0x0302], expected: TLSAlertDescriptionCode.protocolVersion),
+                versions: [0x0302], expected: [TLSAlertDescriptionCode.protocolVersion]),
             refusal(
                 "server.tls.rejects-tls10-only", "A ClientHello offering only TLS 1.0 is refused with protocol_version",
                 ["EACP-TLS-001", "EACP-TLS-002"], probe,
                 .init(role: .client, versions: TLS1_VERSION...TLS1_VERSION, cipherList: oldCiphers),
-                versions: [0x0301], expected: TLSAlertDescriptionCode.protocolVersion),
+                versions: [0x0301], expected: [TLSAlertDescriptionCode.protocolVersion]),
             refusal(
                 "server.tls.rejects-non-aead-suites",
                 "A TLS 1.2 ClientHello offering only CBC suites is refused with handshake_failure",
                 ["EACP-TLS-005"], probe,
                 .init(role: .client, versions: TLS1_2_VERSION...TLS1_2_VERSION, cipherList: cbcOnlyCiphers),
-                versions: [0x0303], expected: TLSAlertDescriptionCode.handshakeFailure),
+                versions: [0x0303], expected: [TLSAlertDescriptionCode.handshakeFailure]),
             ssl3(probe),
             tls13AndTLS12(probe),
             renegotiation(probe),
@@ -45,7 +45,7 @@ enum ServerTLSCases {
 
     static func refusal(
         _ id: String, _ title: String, _ requirements: [String], _ probe: ServerProbe, _ settings: OpenSSLEngine.Settings,
-        versions: [UInt16], expected: UInt8
+        versions: [UInt16], expected: [UInt8]
     ) -> ConformanceCase {
         ConformanceCase(id, title, requirements: requirements) { context in
             try framed(probe, context) {
@@ -62,7 +62,8 @@ enum ServerTLSCases {
 
     static func ssl3(_ probe: ServerProbe) -> ConformanceCase {
         ConformanceCase(
-            "server.tls.rejects-ssl30", "A hand-built SSL 3.0 ClientHello is refused with protocol_version",
+            "server.tls.rejects-ssl30",
+            "A hand-built SSL 3.0 ClientHello is refused with protocol_version or handshake_failure",
             requirements: ["EACP-TLS-001", "EACP-TLS-002"]
         ) { context in
             try framed(probe, context) {
@@ -71,7 +72,9 @@ enum ServerTLSCases {
                     throw CaseStop.notChecked("the SSL 3.0 hello did not parse")
                 }
                 let answer = try probe.send(bytes, describing: hello, transcript: context.transcript)
-                try judge(answer, expected: TLSAlertDescriptionCode.protocolVersion, context)
+                try judge(
+                    answer, expected: [TLSAlertDescriptionCode.protocolVersion, TLSAlertDescriptionCode.handshakeFailure],
+                    context)
             }
         }
     }
@@ -123,11 +126,11 @@ enum ServerTLSCases {
         }
     }
 
-    /// Passes on the expected fatal alert, warns on another refusal, and fails on an accepted handshake.
-    static func judge(_ answer: ServerProbe.Answer, expected: UInt8, _ context: CaseContext) throws {
-        let expectedName = TLSAlertRecord(level: 2, code: expected).description
+    /// Passes on one of the expected fatal alerts, warns on another refusal, and fails on an accepted handshake.
+    static func judge(_ answer: ServerProbe.Answer, expected: [UInt8], _ context: CaseContext) throws {
+        let expectedName = expected.map { TLSAlertRecord(level: 2, code: $0).description }.joined(separator: " or ")
         switch answer {
-        case .alert(let alert) where alert.isFatal && alert.code == expected:
+        case .alert(let alert) where alert.isFatal && expected.contains(alert.code):
             return
         case .alert, .closed:
             try context.warn("expected alert \(expectedName), got \(answer)")

@@ -145,4 +145,5 @@ public enum TLSAlertDescriptionCode {
     public static let unknownCA: UInt8 = 48
     public static let protocolVersion: UInt8 = 70
     public static let noRenegotiation: UInt8 = 100
+    public static let unsupportedExtension: UInt8 = 110
 }

@@ -49,6 +49,7 @@ extension Agent {
                 await eventWake.wait(milliseconds: 60_000)
                 continue
             }
+            if holdsForHeartbeat(batch) { await eventWake.wait(milliseconds: 200); continue }
             var message = SecurityEventBatch()
             message.events = batch
             do {

@@ -119,7 +119,10 @@ extension Agent {
             $0.lastHeartbeatError = ""
             if reply.serverTimeUnixMs > 0 { $0.clockOffsetMs = reply.serverTimeUnixMs - now }
         }
+        let statusInterval = localState.current.settings.statusReportIntervalMs
         try applySettings(reply)
+        // A shorter status interval applies now, not when the wait for the old, longer one ends.
+        if localState.current.settings.statusReportIntervalMs < statusInterval { statusWake.signal() }
         confirmProxyChange(through: usedProxy)
 
         let isFirst = firstHeartbeat.withLock { first in

@@ -1,3 +1,4 @@
+import EACPProtocol
 import Foundation
 
 /// A deliberate fault the conformance suite's own tests switch on to prove that a case catches it.
@@ -7,6 +8,9 @@ import Foundation
 enum BrokenVariant: String, Sendable {
     /// Runs an action again when it is delivered a second time (breaks EACP-ACTION-011).
     case runsDuplicateTwice = "runs-duplicate-twice"
+    /// Sends a security event only after the next heartbeat was answered, not at once (breaks
+    /// EACP-EVENT-002).
+    case holdsEventsForHeartbeat = "holds-events-for-heartbeat"
 
     static let active: BrokenVariant? = {
         let environment = ProcessInfo.processInfo.environment
@@ -15,4 +19,15 @@ enum BrokenVariant: String, Sendable {
     }()
 
     static func isActive(_ variant: BrokenVariant) -> Bool { active == variant }
+}
+
+extension Agent {
+    /// Whether the `holds-events-for-heartbeat` variant keeps `batch` back: it does until a heartbeat
+    /// is answered after the newest event of the batch was observed.
+    func holdsForHeartbeat(_ batch: [SecurityEvent]) -> Bool {
+        guard BrokenVariant.isActive(.holdsEventsForHeartbeat) else { return false }
+        let newest = batch.map(\.observedUnixMs).max() ?? 0
+        let answered = runtime.withLock { $0.lastHeartbeatAnsweredUnixMs } ?? 0
+        return answered <= newest
+    }
 }

@@ -59,7 +59,7 @@ struct JSONObject {
     mutating func integer<Value: FixedWidthInteger>(_ key: String, default fallback: Value = 0) throws(AdminError) -> Value {
         read.insert(key)
         guard let value = fields[key] else { return fallback }
-        guard let number = value as? NSNumber, !(value is Bool), let exact = Value(exactly: number.doubleValue) else {
+        guard let number = value as? NSNumber, !Self.isBoolean(number), let exact = Value(exactly: number.doubleValue) else {
             throw .badRequest("\(context): \"\(key)\" must be an integer from \(Value.min) to \(Value.max)")
         }
         return exact
@@ -68,15 +68,27 @@ struct JSONObject {
     mutating func boolean(_ key: String, default fallback: Bool = false) throws(AdminError) -> Bool {
         read.insert(key)
         guard let value = fields[key] else { return fallback }
-        guard let flag = value as? Bool else { throw .badRequest("\(context): \"\(key)\" must be true or false") }
-        return flag
+        guard let number = value as? NSNumber, Self.isBoolean(number) else {
+            throw .badRequest("\(context): \"\(key)\" must be true or false")
+        }
+        return number.boolValue
     }
 
     mutating func optionalBoolean(_ key: String) throws(AdminError) -> Bool? {
         read.insert(key)
         guard let value = fields[key], !(value is NSNull) else { return nil }
-        guard let flag = value as? Bool else { throw .badRequest("\(context): \"\(key)\" must be true, false or null") }
-        return flag
+        guard let number = value as? NSNumber, Self.isBoolean(number) else {
+            throw .badRequest("\(context): \"\(key)\" must be true, false or null")
+        }
+        return number.boolValue
+    }
+
+    /// Whether a number JSONSerialization returned was the JSON literal `true` or `false`.
+    ///
+    /// `value is Bool` cannot tell: on Linux it holds for the JSON numbers 0 and 1 as well. A JSON
+    /// boolean comes back with Objective-C type encoding "c" (char), and a JSON number never does.
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
     mutating func object(_ key: String) throws(AdminError) -> JSONObject {

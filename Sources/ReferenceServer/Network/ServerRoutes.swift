@@ -8,8 +8,6 @@ struct ServerRoutes {
     let delivery: ActionDelivery
     let terminals: TerminalRelay
 
-    static let protobufOnly = [ProtocolFailure.mediaType]
-
     func makeRouter() -> HTTPRouter {
         var router = HTTPRouter()
         addAgentRoutes(to: &router)
@@ -100,9 +98,9 @@ struct ServerRoutes {
         _ router: inout HTTPRouter, _ method: HTTPMethod, _ path: String,
         _ handler: @escaping @Sendable (ServerRequest) throws(ProtocolFailure) -> ServerResponse
     ) {
-        let options = HTTPRouteOptions(
-            maxBodyBytes: method == .get ? 0 : context.settings.maximumBodyBytes,
-            acceptedContentTypes: method == .get ? nil : Self.protobufOnly)
+        // The handlers check Content-Type themselves (`decodeBody`), so that a 415 carries an
+        // ErrorReply; the transport's own check would answer in plain text.
+        let options = HTTPRouteOptions(maxBodyBytes: method == .get ? 0 : context.settings.maximumBodyBytes)
         router.add(method, path, options: options) { [context] request in
             let serverRequest = ServerRequest(
                 head: request.head, body: request.body, peer: request.peerCertificate, pathParameters: request.pathParameters)

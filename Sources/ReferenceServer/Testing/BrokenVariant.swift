@@ -1,3 +1,4 @@
+import EACPProtocol
 import Foundation
 
 /// A deliberate fault the conformance suite's own tests switch on to prove that a case catches it.
@@ -9,6 +10,9 @@ enum BrokenVariant: String, Sendable {
     case acceptsSequenceZero = "accepts-sequence-zero"
     /// Offers content of a lower revision than the agent's, as a downgrade (breaks EACP-CONTENT-002).
     case offersOlderContent = "offers-older-content"
+    /// Pushes actions to agents whose version is below the kind's lowest push version, which may
+    /// receive them only in heartbeat replies (breaks EACP-VERSION-006 and EACP-VERSION-007).
+    case pushesBelowPushVersion = "pushes-below-push-version"
 
     static let active: BrokenVariant? = {
         let environment = ProcessInfo.processInfo.environment
@@ -17,4 +21,16 @@ enum BrokenVariant: String, Sendable {
     }()
 
     static func isActive(_ variant: BrokenVariant) -> Bool { active == variant }
+}
+
+extension ActionGate.Decision {
+    /// Whether the server may push the action: only a `.push` decision allows it, unless the
+    /// `pushes-below-push-version` variant also lets heartbeat-only actions through.
+    var allowsPush: Bool {
+        switch self {
+        case .push: true
+        case .heartbeatOnly: BrokenVariant.isActive(.pushesBelowPushVersion)
+        case .unsupported: false
+        }
+    }
 }
