@@ -44,8 +44,11 @@ struct DeliveryLedger {
 @Suite(.serialized)
 struct ServerCrashTests {
     @Test func killedServerLosesNoActionAndRepeatsNoAcknowledgedOne() async throws {
-        let folder = NSTemporaryDirectory() + "eacp-server-crash-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The data folder and each process's log live under one temporary folder, removed at the end.
+        let base = NSTemporaryDirectory() + "eacp-server-crash-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let folder = base + "/data"
         var ledger = DeliveryLedger()
         var queued: [String] = []
         var endpoints: [ServerEndpoint] = []
