@@ -5,15 +5,23 @@ import Foundation
 
 /// A reference server on an ephemeral loopback port and one reference agent in this process,
 /// each with a temporary folder of its own.
+///
+/// The agent may act on endpoint files anywhere under `folder`, which is its only quarantine root
+/// unless the test passes others.
 final class AgentTestHarness: @unchecked Sendable {
     let folder: String
-    let server: ReferenceServer
+    private(set) var server: ReferenceServer
     let agent: Agent
+    /// The launch contract's variables, for starting `eacp-agent` as a child process too.
+    let environment: [String: String]
+    private var settings: ServerSettings
     private var runTask: Task<Void, Never>?
 
-    init(watch: Bool = false) async throws {
+    /// With `runsAgent` false the in-process agent is created but never started, for tests that run
+    /// `eacp-agent` as a child process instead.
+    init(watch: Bool = false, quarantineRoots: [String]? = nil, runsAgent: Bool = true) async throws {
         folder = NSTemporaryDirectory() + "eacp-agent-test-" + UUID().uuidString
-        var settings = ServerSettings()
+        settings = ServerSettings()
         settings.dataDirectory = folder + "/server"
         settings.listenPort = 0
         settings.heartbeatIntervalMs = 1_000
@@ -21,18 +29,34 @@ final class AgentTestHarness: @unchecked Sendable {
         settings.pushAckTimeoutMs = 1_000
         server = try ReferenceServer(settings: settings, log: .silent)
         let port = try await server.start().port
+        // A restarted server must listen where the agent expects it.
+        settings.listenPort = port
         let tokens = try ServerTokens.read(from: DataFolder(path: settings.dataDirectory).tokensPath)
         var environment = [
             "EACP_SERVER_URL": "https://127.0.0.1:\(port)",
             "EACP_CA_FILE": DataFolder(path: settings.dataDirectory).caCertificatePath,
             "EACP_ENROLLMENT_TOKEN": tokens.enrollmentToken,
             "EACP_STATE_DIR": folder + "/agent",
+            "EACP_QUARANTINE_ROOTS": (quarantineRoots ?? [folder]).joined(separator: ":"),
         ]
         if watch { environment["EACP_WATCH_DIR"] = folder + "/watch" }
+        self.environment = environment
         let options = try AgentOptions(arguments: [], environment: environment)
         agent = try Agent(options: options, log: AgentLog(minimumLevel: .error))
+        guard runsAgent else { return }
         let agent = self.agent
         runTask = Task { try? await agent.run() }
+    }
+
+    /// Stops the server, keeping its data folder, as an outage would.
+    func stopServer() async {
+        await server.shutdown()
+    }
+
+    /// Starts a new server process on the same port and data folder.
+    func restartServer() async throws {
+        server = try ReferenceServer(settings: settings, log: .silent)
+        _ = try await server.start()
     }
 
     var agentID: String? { agent.credentials.withLock { $0?.agentID } }

@@ -23,8 +23,9 @@ struct FileQuarantine {
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             return .failed(.notFound, "no regular file at \(path)")
         }
-        guard isInsideRoots(path) else {
-            return .failed(.permissionDenied, "\(path) is outside the folders quarantine may take files from")
+        let roots = EndpointFileRoots(agent.options.quarantineRoots)
+        guard roots.contains(path) else {
+            return .failed(.permissionDenied, roots.rejectionDetail(for: path, action: "quarantine"))
         }
         guard let digest = SHA256.digest(filePath: path) else {
             return .failed(.permissionDenied, "\(path) cannot be read: \(String(cString: strerror(errno)))")
@@ -58,6 +59,10 @@ struct FileQuarantine {
             return .failed(.notFound, "no file quarantined by action \(parameters.quarantineActionId)")
         }
         let destination = parameters.restorePath.isEmpty ? record.originalPath : parameters.restorePath
+        let roots = EndpointFileRoots(agent.options.quarantineRoots)
+        guard roots.contains(destination) else {
+            return .failed(.permissionDenied, roots.rejectionDetail(for: destination, action: "restore"))
+        }
         var existing = stat()
         guard lstat(destination, &existing) != 0 else {
             return .failed(.internal, "\(destination) exists; restoring never overwrites a file")
@@ -72,16 +77,6 @@ struct FileQuarantine {
         try? FileManager.default.removeItem(atPath: entry)
         agent.log.info("actions", "file.restored", ["path": destination])
         return .succeeded("restored \(destination)")
-    }
-
-    private func isInsideRoots(_ path: String) -> Bool {
-        let roots = agent.options.quarantineRoots
-        guard !roots.isEmpty else { return true }
-        let resolved = (path as NSString).resolvingSymlinksInPath
-        return roots.contains { root in
-            let base = (root as NSString).resolvingSymlinksInPath
-            return resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/")
-        }
     }
 
     /// Renames, or copies and removes when the two paths are on different file systems.

@@ -10,6 +10,10 @@ struct Retrievals {
     let actionID: String
 
     func endpointFiles(_ parameters: RetrieveEndpointFilesParameters) async -> ActionOutcome {
+        let roots = EndpointFileRoots(agent.options.quarantineRoots)
+        if let outside = parameters.paths.first(where: { !roots.contains($0) }) {
+            return .failed(.permissionDenied, roots.rejectionDetail(for: outside, action: "file retrieval"))
+        }
         var existing: [(String, UInt64)] = []
         var missing: [String] = []
         for path in parameters.paths {

@@ -12,7 +12,8 @@ public struct AgentOptions: Sendable {
     public var stateDirectory: String
     /// Folder whose new files become security events, or nil for none.
     public var watchDirectory: String?
-    /// Folders under which quarantine may take files. Empty means every absolute path.
+    /// Folders under which quarantine, restore and file retrieval may act. Empty means none, so
+    /// those actions fail with PERMISSION_DENIED.
     public var quarantineRoots: [String]
     /// `reference` (the agent's own connections only) or `nftables`.
     public var isolationBackend: String
@@ -24,7 +25,7 @@ public struct AgentOptions: Sendable {
         ("--enrollment-token", "EACP_ENROLLMENT_TOKEN", "token to enroll with; needed only without stored credentials"),
         ("--state-dir", "EACP_STATE_DIR", "folder for all durable state, created when missing (required)"),
         ("--watch-dir", "EACP_WATCH_DIR", "folder whose new files become security events (optional)"),
-        ("--quarantine-root", "EACP_QUARANTINE_ROOTS", "folder quarantine may take files from; repeat the flag or separate with ':' (default: any)"),
+        ("--quarantine-root", "EACP_QUARANTINE_ROOTS", "folder that quarantine, restore and file retrieval may act in; repeat the flag or separate with ':' (default: none, so those actions are refused)"),
         ("--isolation-backend", "EACP_ISOLATION_BACKEND", "'reference' (blocks the agent's own connections) or 'nftables' (default: reference)"),
     ]
 
@@ -66,6 +67,10 @@ public struct AgentOptions: Sendable {
             quarantineRoots = roots
         } else {
             quarantineRoots = (environment["EACP_QUARANTINE_ROOTS"] ?? "").split(separator: ":").map(String.init)
+        }
+        if let relative = quarantineRoots.first(where: { !$0.hasPrefix("/") }) {
+            throw AgentOptionsError(
+                .invalidValue, "quarantine root \"\(relative)\" is invalid: give an absolute folder path")
         }
         isolationBackend = value("--isolation-backend") ?? "reference"
         guard ["reference", "nftables"].contains(isolationBackend) else {
