@@ -124,19 +124,25 @@ final class PushChannel: Sendable {
     /// Handles messages until the channel closes; returns the retry delay an `error` payload asked for.
     private func serve(_ socket: WebSocket, agent: Agent) async -> Int64 {
         var retryAfterMs: Int64 = 0
+        // After the agent sends a close frame it ignores the rest, but it keeps reading until the
+        // close completes, so that `closeResult` contains the code it sent.
+        var closing = false
         for await bytes in socket.messages {
+            guard !closing else { continue }
             let message: PushMessage
             do {
                 message = try PushMessage(wireBytes: bytes)
             } catch {
                 log.warning("push", "push.malformed_message", ["error": error])
                 socket.close(code: .invalidPayload, reason: "the message is not a valid PushMessage")
-                break
+                closing = true
+                continue
             }
             switch message.direction {
             case .agentPush?:
                 log.warning("push", "push.wrong_direction")
                 socket.close(code: .policyViolation, reason: "a server sends only server_push messages")
+                closing = true
             case .serverPush(let push)?:
                 if let delay = handle(push, agent: agent) { retryAfterMs = delay }
             case nil:

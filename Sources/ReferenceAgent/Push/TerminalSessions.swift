@@ -104,8 +104,12 @@ final class TerminalSessions: Sendable {
         }
         defer { close(replica) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-i"]
+        // setsid(1) from util-linux starts the shell in a session of its own with the
+        // pseudo-terminal on its standard input as the controlling terminal (--ctty), so Ctrl-C
+        // and job control reach the shell's programs. --wait keeps it in the foreground, so the
+        // session ends when the shell exits.
+        process.executableURL = URL(fileURLWithPath: Self.setsidPath)
+        process.arguments = ["--ctty", "--wait", "/bin/sh", "-i"]
         var environment = Foundation.ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment["LINES"] = String(rows)
@@ -115,11 +119,12 @@ final class TerminalSessions: Sendable {
         process.standardInput = handle
         process.standardOutput = handle
         process.standardError = handle
-        // NOTE: Foundation's Process cannot make the pseudo-terminal the shell's controlling
-        // terminal, so job control and Ctrl-C signals do not reach the shell's programs.
         try process.run()
         return Session(id: id, master: master, process: process)
     }
+
+    /// util-linux's setsid, which Debian installs on every system because util-linux is essential.
+    static let setsidPath = "/usr/bin/setsid"
 
     // Linux ioctl request numbers that Swift's Glibc module does not export: TIOCSPTLCK and TIOCGPTN.
     private static let unlockRequest = UInt(0x4004_5431)
