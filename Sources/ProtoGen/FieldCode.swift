@@ -94,17 +94,31 @@ struct FieldCode {
     /// Returns the statement that writes this field from `value`: the property for a plain field, or the
     /// bound case value for a oneof member.
     func encodeStatement(value: String, inOneof: Bool) -> String {
-        let number = field.number
+        let call = encodingCall(value: value, inOneof: inOneof)
+        let name = call.name.prefix(1).uppercased() + call.name.dropFirst()
+        return "writer.write\(name)(\(call.arguments))"
+    }
+
+    /// Returns the statement that adds the size of what `encodeStatement` writes to a local `size`.
+    func sizeStatement(value: String, inOneof: Bool) -> String {
+        let call = encodingCall(value: value, inOneof: inOneof)
+        return "size += WireSize.\(call.name)(\(call.arguments))"
+    }
+
+    /// The runtime function that encodes this field and its arguments. `WireWriter` has `write` followed by
+    /// the capitalized name, and `WireSize` has the name itself, both with the same arguments.
+    private func encodingCall(value: String, inOneof: Bool) -> (name: String, arguments: String) {
+        let number = "field: \(field.number)"
         let keepDefault = inOneof ? ", omittingDefault: false" : ""
         switch (scalarKind, field.type) {
-        case (let kind?, _) where field.isRepeated: return "writer.writePacked(\(kind), \(value), field: \(number))"
-        case (let kind?, _): return "writer.writeScalar(\(kind), \(value), field: \(number)\(keepDefault))"
-        case (nil, .scalar(.string)) where field.isRepeated: return "writer.writeStrings(\(value), field: \(number))"
-        case (nil, .scalar(.string)): return "writer.writeString(\(value), field: \(number)\(keepDefault))"
-        case (nil, .scalar(.bytes)) where field.isRepeated: return "writer.writeBytesList(\(value), field: \(number))"
-        case (nil, .scalar(.bytes)): return "writer.writeBytes(\(value), field: \(number)\(keepDefault))"
-        case _ where field.isRepeated: return "writer.writeMessages(\(value), field: \(number))"
-        default: return "writer.writeMessage(\(value), field: \(number))"
+        case (let kind?, _) where field.isRepeated: return ("packed", "\(kind), \(value), \(number)")
+        case (let kind?, _): return ("scalar", "\(kind), \(value), \(number)\(keepDefault)")
+        case (nil, .scalar(.string)) where field.isRepeated: return ("strings", "\(value), \(number)")
+        case (nil, .scalar(.string)): return ("string", "\(value), \(number)\(keepDefault)")
+        case (nil, .scalar(.bytes)) where field.isRepeated: return ("bytesList", "\(value), \(number)")
+        case (nil, .scalar(.bytes)): return ("bytes", "\(value), \(number)\(keepDefault)")
+        case _ where field.isRepeated: return ("messages", "\(value), \(number)")
+        default: return ("message", "\(value), \(number)")
         }
     }
 

@@ -41,6 +41,8 @@ struct MessageEmitter {
             emitDecodeField(into: &code)
             code.line()
             emitEncodeFields(into: &code)
+            code.line()
+            emitEncodedFieldsSize(into: &code)
         }
         for nested in message.enums { EnumEmitter(declaration: nested, access: context.access).emitConformance(into: &code) }
         for nested in message.messages {
@@ -124,15 +126,40 @@ struct MessageEmitter {
     /// Writes every field in field-number order, so a oneof member goes where its number puts it.
     private func emitEncodeFields(into code: inout CodeWriter) {
         code.block("func encodeFields(to writer: inout WireWriter)") { code in
-            for field in fields.sorted(by: { $0.field.number < $1.field.number }) {
-                guard let oneofIndex = field.field.oneofIndex else {
-                    code.line(field.encodeStatement(value: "self.\(field.propertyName)", inOneof: false))
-                    continue
-                }
-                let pattern = "if case .\(field.caseName)(let value)? = \(oneofPropertyName(oneofIndex))"
-                code.block(pattern) { code in
-                    code.line(field.encodeStatement(value: "value", inOneof: true))
-                }
+            emitFieldStatements(into: &code) { field, value, inOneof in
+                field.encodeStatement(value: value, inOneof: inOneof)
+            }
+        }
+    }
+
+    /// Adds up the sizes of the fields in the same order and under the same conditions as `encodeFields`.
+    private func emitEncodedFieldsSize(into code: inout CodeWriter) {
+        code.block("func encodedFieldsSize() -> Int") { code in
+            guard !fields.isEmpty else {
+                code.line("0")
+                return
+            }
+            code.line("var size = 0")
+            emitFieldStatements(into: &code) { field, value, inOneof in
+                field.sizeStatement(value: value, inOneof: inOneof)
+            }
+            code.line("return size")
+        }
+    }
+
+    /// Writes `statement` for each field in field-number order, a oneof member inside an `if case` that binds
+    /// its value.
+    private func emitFieldStatements(
+        into code: inout CodeWriter, _ statement: (FieldCode, _ value: String, _ inOneof: Bool) -> String
+    ) {
+        for field in fields.sorted(by: { $0.field.number < $1.field.number }) {
+            guard let oneofIndex = field.field.oneofIndex else {
+                code.line(statement(field, "self.\(field.propertyName)", false))
+                continue
+            }
+            let pattern = "if case .\(field.caseName)(let value)? = \(oneofPropertyName(oneofIndex))"
+            code.block(pattern) { code in
+                code.line(statement(field, "value", true))
             }
         }
     }

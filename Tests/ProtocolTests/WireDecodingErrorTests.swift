@@ -83,20 +83,22 @@ struct WireDecodingErrorTests {
     }
 
     @Test func rejectsFieldNumberAboveMaximum() throws {
-        var writer = WireWriter()
-        writer.writeVarint(UInt64(WireField.maxNumber + 1) << 3)
-        writer.writeVarint(0)
-        let error = try #require(decodingError(FixtureEmpty.self, writer.bytes))
+        let bytes = WireWriter.bytes(capacity: 20) { writer in
+            writer.writeVarint(UInt64(WireField.maxNumber + 1) << 3)
+            writer.writeVarint(0)
+        }
+        let error = try #require(decodingError(FixtureEmpty.self, bytes))
         #expect(error.kind == .malformed)
         #expect(error.reason == "field number 536870912 is outside 1...536870911")
     }
 
     @Test func acceptsMaximumFieldNumberAsUnknown() throws {
-        var writer = WireWriter()
-        writer.writeTag(WireField.maxNumber, .varint)
-        writer.writeVarint(5)
-        let message = try FixtureEmpty(wireBytes: writer.bytes)
-        #expect(message.unknownFields == writer.bytes)
+        let bytes = WireWriter.bytes(capacity: 20) { writer in
+            writer.writeTag(WireField.maxNumber, .varint)
+            writer.writeVarint(5)
+        }
+        let message = try FixtureEmpty(wireBytes: bytes)
+        #expect(message.unknownFields == bytes)
     }
 
     @Test func rejectsInvalidUTF8() throws {

@@ -5,9 +5,7 @@ import Testing
 /// Exact bytes for each wire type and scalar type, and the writer's ordering and default rules.
 struct WireEncodingTests {
     private func varintBytes(_ value: UInt64) -> [UInt8] {
-        var writer = WireWriter()
-        writer.writeVarint(value)
-        return writer.bytes
+        WireWriter.bytes(capacity: 10) { writer in writer.writeVarint(value) }
     }
 
     @Test func varintEdgeCases() {

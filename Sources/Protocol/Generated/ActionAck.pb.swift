@@ -40,4 +40,11 @@ extension ActionAck: WireFieldCoding {
         writer.writeString(self.actionId, field: 1)
         writer.writeScalar(ProtoInt64.self, self.receivedUnixMs, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.actionId, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.receivedUnixMs, field: 2)
+        return size
+    }
 }

@@ -197,4 +197,52 @@ extension ActionEnvelope: WireFieldCoding {
             writer.writeMessage(value, field: 22)
         }
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.actionId, field: 1)
+        size += WireSize.scalar(ProtoEnum<ActionKind>.self, self.kind, field: 2)
+        size += WireSize.scalar(ProtoUInt64.self, self.sequenceNumber, field: 3)
+        size += WireSize.scalar(ProtoInt64.self, self.createdUnixMs, field: 4)
+        size += WireSize.scalar(ProtoInt64.self, self.notBeforeUnixMs, field: 5)
+        size += WireSize.scalar(ProtoInt64.self, self.expiresUnixMs, field: 6)
+        size += WireSize.string(self.minimumAgentVersion, field: 7)
+        if case .quarantineFile(let value)? = self.parameters {
+            size += WireSize.message(value, field: 11)
+        }
+        if case .restoreFile(let value)? = self.parameters {
+            size += WireSize.message(value, field: 12)
+        }
+        if case .terminateProcess(let value)? = self.parameters {
+            size += WireSize.message(value, field: 13)
+        }
+        if case .isolateEndpoint(let value)? = self.parameters {
+            size += WireSize.message(value, field: 14)
+        }
+        if case .cancelIsolation(let value)? = self.parameters {
+            size += WireSize.message(value, field: 15)
+        }
+        if case .startLiveTerminal(let value)? = self.parameters {
+            size += WireSize.message(value, field: 16)
+        }
+        if case .setEndpointProxy(let value)? = self.parameters {
+            size += WireSize.message(value, field: 17)
+        }
+        if case .disableEndpointProxy(let value)? = self.parameters {
+            size += WireSize.message(value, field: 18)
+        }
+        if case .retrieveEndpointFiles(let value)? = self.parameters {
+            size += WireSize.message(value, field: 19)
+        }
+        if case .retrieveSecurityEventData(let value)? = self.parameters {
+            size += WireSize.message(value, field: 20)
+        }
+        if case .retrieveSupportFile(let value)? = self.parameters {
+            size += WireSize.message(value, field: 21)
+        }
+        if case .performHeartbeat(let value)? = self.parameters {
+            size += WireSize.message(value, field: 22)
+        }
+        return size
+    }
 }

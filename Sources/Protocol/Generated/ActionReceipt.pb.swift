@@ -74,6 +74,13 @@ extension ActionReceipt: WireFieldCoding {
         writer.writeString(self.actionId, field: 1)
         writer.writeScalar(ProtoEnum<ActionReceipt.Subject>.self, self.subject, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.actionId, field: 1)
+        size += WireSize.scalar(ProtoEnum<ActionReceipt.Subject>.self, self.subject, field: 2)
+        return size
+    }
 }
 
 extension ActionReceipt.Subject: WireEnum {}

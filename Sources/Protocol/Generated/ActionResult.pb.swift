@@ -70,4 +70,17 @@ extension ActionResult: WireFieldCoding {
         writer.writeScalar(ProtoInt64.self, self.finishedUnixMs, field: 7)
         writer.writeMessages(self.uploads, field: 8)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.actionId, field: 1)
+        size += WireSize.scalar(ProtoEnum<ActionKind>.self, self.kind, field: 2)
+        size += WireSize.scalar(ProtoEnum<ActionTerminalState>.self, self.state, field: 3)
+        size += WireSize.scalar(ProtoEnum<ActionErrorCode>.self, self.errorCode, field: 4)
+        size += WireSize.string(self.detail, field: 5)
+        size += WireSize.scalar(ProtoInt64.self, self.startedUnixMs, field: 6)
+        size += WireSize.scalar(ProtoInt64.self, self.finishedUnixMs, field: 7)
+        size += WireSize.messages(self.uploads, field: 8)
+        return size
+    }
 }

@@ -40,4 +40,11 @@ extension AgentLogBatch: WireFieldCoding {
         writer.writeMessages(self.records, field: 1)
         writer.writeScalar(ProtoUInt64.self, self.droppedCount, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.messages(self.records, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.droppedCount, field: 2)
+        return size
+    }
 }

@@ -54,4 +54,14 @@ extension AgentLogRecord: WireFieldCoding {
         writer.writeString(self.component, field: 4)
         writer.writeString(self.message, field: 5)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt64.self, self.sequenceNumber, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.timeUnixMs, field: 2)
+        size += WireSize.scalar(ProtoEnum<AgentLogLevel>.self, self.level, field: 3)
+        size += WireSize.string(self.component, field: 4)
+        size += WireSize.string(self.message, field: 5)
+        return size
+    }
 }

@@ -64,4 +64,15 @@ extension AgentSettings: WireFieldCoding {
         writer.writeScalar(ProtoUInt32.self, self.pushMissedPongLimit, field: 5)
         writer.writeScalar(ProtoUInt32.self, self.pushAckTimeoutMs, field: 6)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<LogCollection>.self, self.logCollection, field: 1)
+        size += WireSize.scalar(ProtoEnum<AgentLogLevel>.self, self.logLevel, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.statusReportIntervalMs, field: 3)
+        size += WireSize.scalar(ProtoUInt32.self, self.pushPingIntervalMs, field: 4)
+        size += WireSize.scalar(ProtoUInt32.self, self.pushMissedPongLimit, field: 5)
+        size += WireSize.scalar(ProtoUInt32.self, self.pushAckTimeoutMs, field: 6)
+        return size
+    }
 }

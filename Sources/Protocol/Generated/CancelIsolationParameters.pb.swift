@@ -27,4 +27,8 @@ extension CancelIsolationParameters: WireFieldCoding {
 
     func encodeFields(to writer: inout WireWriter) {
     }
+
+    func encodedFieldsSize() -> Int {
+        0
+    }
 }

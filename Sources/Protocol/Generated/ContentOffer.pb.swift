@@ -45,4 +45,12 @@ extension ContentOffer: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.sizeBytes, field: 2)
         writer.writeScalar(ProtoBool.self, self.downgrade, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.message(self.version, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.sizeBytes, field: 2)
+        size += WireSize.scalar(ProtoBool.self, self.downgrade, field: 3)
+        return size
+    }
 }

@@ -39,4 +39,11 @@ extension ContentVersion: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.revision, field: 1)
         writer.writeBytes(self.sha256, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt64.self, self.revision, field: 1)
+        size += WireSize.bytes(self.sha256, field: 2)
+        return size
+    }
 }

@@ -34,4 +34,10 @@ extension DisableEndpointProxyParameters: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeScalar(ProtoUInt32.self, self.confirmTimeoutMs, field: 1)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt32.self, self.confirmTimeoutMs, field: 1)
+        return size
+    }
 }

@@ -51,4 +51,13 @@ extension EnrollmentReply: WireFieldCoding {
         writer.writeStrings(self.caChainPem, field: 3)
         writer.writeScalar(ProtoInt64.self, self.certificateNotAfterUnixMs, field: 4)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.agentId, field: 1)
+        size += WireSize.string(self.clientCertificatePem, field: 2)
+        size += WireSize.strings(self.caChainPem, field: 3)
+        size += WireSize.scalar(ProtoInt64.self, self.certificateNotAfterUnixMs, field: 4)
+        return size
+    }
 }

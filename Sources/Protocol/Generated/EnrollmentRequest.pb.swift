@@ -70,4 +70,19 @@ extension EnrollmentRequest: WireFieldCoding {
         writer.writeString(self.hostName, field: 5)
         writer.writeMessage(self.platform, field: 6)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.enrollmentToken, field: 1)
+        if case .csrPem(let value)? = self.certificateSigningRequest {
+            size += WireSize.string(value, field: 2, omittingDefault: false)
+        }
+        if case .csrDer(let value)? = self.certificateSigningRequest {
+            size += WireSize.bytes(value, field: 3, omittingDefault: false)
+        }
+        size += WireSize.string(self.agentVersion, field: 4)
+        size += WireSize.string(self.hostName, field: 5)
+        size += WireSize.message(self.platform, field: 6)
+        return size
+    }
 }

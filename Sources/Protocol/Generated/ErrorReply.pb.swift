@@ -46,4 +46,12 @@ extension ErrorReply: WireFieldCoding {
         writer.writeString(self.message, field: 2)
         writer.writeScalar(ProtoUInt32.self, self.retryAfterMs, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<ErrorCode>.self, self.code, field: 1)
+        size += WireSize.string(self.message, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.retryAfterMs, field: 3)
+        return size
+    }
 }

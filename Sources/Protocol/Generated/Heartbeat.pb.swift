@@ -265,6 +265,21 @@ extension Heartbeat: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.sequenceNumber, field: 9)
         writer.writeScalar(ProtoInt64.self, self.agentTimeUnixMs, field: 10)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.agentVersion, field: 1)
+        size += WireSize.message(self.contentVersion, field: 2)
+        size += WireSize.message(self.capabilities, field: 3)
+        size += WireSize.message(self.pushChannel, field: 4)
+        size += WireSize.message(self.isolation, field: 5)
+        size += WireSize.message(self.proxy, field: 6)
+        size += WireSize.message(self.queueDepths, field: 7)
+        size += WireSize.message(self.lastUpgrade, field: 8)
+        size += WireSize.scalar(ProtoUInt64.self, self.sequenceNumber, field: 9)
+        size += WireSize.scalar(ProtoInt64.self, self.agentTimeUnixMs, field: 10)
+        return size
+    }
 }
 
 extension Heartbeat.Capabilities: WireFieldCoding {
@@ -279,6 +294,13 @@ extension Heartbeat.Capabilities: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writePacked(ProtoEnum<ActionKind>.self, self.actionKinds, field: 1)
         writer.writeStrings(self.features, field: 2)
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.packed(ProtoEnum<ActionKind>.self, self.actionKinds, field: 1)
+        size += WireSize.strings(self.features, field: 2)
+        return size
     }
 }
 
@@ -299,6 +321,15 @@ extension Heartbeat.PushChannelState: WireFieldCoding {
         writer.writeScalar(ProtoUInt32.self, self.connectCount, field: 3)
         writer.writeString(self.lastError, field: 4)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<PushChannelStatus>.self, self.status, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.connectedSinceUnixMs, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.connectCount, field: 3)
+        size += WireSize.string(self.lastError, field: 4)
+        return size
+    }
 }
 
 extension Heartbeat.IsolationState: WireFieldCoding {
@@ -315,6 +346,14 @@ extension Heartbeat.IsolationState: WireFieldCoding {
         writer.writeScalar(ProtoEnum<IsolationStatus>.self, self.status, field: 1)
         writer.writeString(self.actionId, field: 2)
         writer.writeScalar(ProtoInt64.self, self.sinceUnixMs, field: 3)
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<IsolationStatus>.self, self.status, field: 1)
+        size += WireSize.string(self.actionId, field: 2)
+        size += WireSize.scalar(ProtoInt64.self, self.sinceUnixMs, field: 3)
+        return size
     }
 }
 
@@ -334,6 +373,15 @@ extension Heartbeat.ProxyState: WireFieldCoding {
         writer.writeString(self.host, field: 2)
         writer.writeScalar(ProtoUInt32.self, self.port, field: 3)
         writer.writeString(self.actionId, field: 4)
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<ProxyMode>.self, self.mode, field: 1)
+        size += WireSize.string(self.host, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.port, field: 3)
+        size += WireSize.string(self.actionId, field: 4)
+        return size
     }
 }
 
@@ -360,6 +408,18 @@ extension Heartbeat.QueueDepths: WireFieldCoding {
         writer.writeScalar(ProtoInt64.self, self.oldestSecurityEventUnixMs, field: 6)
         writer.writeScalar(ProtoUInt64.self, self.droppedSecurityEvents, field: 7)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt64.self, self.securityEvents, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.statusReports, field: 2)
+        size += WireSize.scalar(ProtoUInt64.self, self.agentLogRecords, field: 3)
+        size += WireSize.scalar(ProtoUInt64.self, self.actionReplies, field: 4)
+        size += WireSize.scalar(ProtoUInt64.self, self.uploadBytes, field: 5)
+        size += WireSize.scalar(ProtoInt64.self, self.oldestSecurityEventUnixMs, field: 6)
+        size += WireSize.scalar(ProtoUInt64.self, self.droppedSecurityEvents, field: 7)
+        return size
+    }
 }
 
 extension Heartbeat.UpgradeRecord: WireFieldCoding {
@@ -380,5 +440,15 @@ extension Heartbeat.UpgradeRecord: WireFieldCoding {
         writer.writeScalar(ProtoEnum<UpgradeOutcome>.self, self.outcome, field: 3)
         writer.writeScalar(ProtoInt64.self, self.finishedUnixMs, field: 4)
         writer.writeString(self.detail, field: 5)
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.fromVersion, field: 1)
+        size += WireSize.string(self.toVersion, field: 2)
+        size += WireSize.scalar(ProtoEnum<UpgradeOutcome>.self, self.outcome, field: 3)
+        size += WireSize.scalar(ProtoInt64.self, self.finishedUnixMs, field: 4)
+        size += WireSize.string(self.detail, field: 5)
+        return size
     }
 }

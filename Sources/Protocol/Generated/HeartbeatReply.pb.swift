@@ -67,4 +67,16 @@ extension HeartbeatReply: WireFieldCoding {
         writer.writeMessages(self.pendingActions, field: 6)
         writer.writeMessage(self.settings, field: 7)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoInt64.self, self.serverTimeUnixMs, field: 1)
+        size += WireSize.scalar(ProtoUInt32.self, self.nextHeartbeatIntervalMs, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.heartbeatJitterMs, field: 3)
+        size += WireSize.message(self.contentOffer, field: 4)
+        size += WireSize.message(self.upgradeOffer, field: 5)
+        size += WireSize.messages(self.pendingActions, field: 6)
+        size += WireSize.message(self.settings, field: 7)
+        return size
+    }
 }

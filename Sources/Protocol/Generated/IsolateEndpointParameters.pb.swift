@@ -35,4 +35,10 @@ extension IsolateEndpointParameters: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeStrings(self.allowedHosts, field: 1)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.strings(self.allowedHosts, field: 1)
+        return size
+    }
 }

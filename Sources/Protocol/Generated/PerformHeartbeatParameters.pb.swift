@@ -27,4 +27,8 @@ extension PerformHeartbeatParameters: WireFieldCoding {
 
     func encodeFields(to writer: inout WireWriter) {
     }
+
+    func encodedFieldsSize() -> Int {
+        0
+    }
 }

@@ -45,4 +45,12 @@ extension Platform: WireFieldCoding {
         writer.writeString(self.osVersion, field: 2)
         writer.writeString(self.architecture, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<OsFamily>.self, self.osFamily, field: 1)
+        size += WireSize.string(self.osVersion, field: 2)
+        size += WireSize.string(self.architecture, field: 3)
+        return size
+    }
 }

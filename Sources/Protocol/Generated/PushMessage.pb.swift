@@ -133,6 +133,17 @@ extension PushMessage: WireFieldCoding {
             writer.writeMessage(value, field: 2)
         }
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        if case .serverPush(let value)? = self.direction {
+            size += WireSize.message(value, field: 1)
+        }
+        if case .agentPush(let value)? = self.direction {
+            size += WireSize.message(value, field: 2)
+        }
+        return size
+    }
 }
 
 extension PushMessage.ServerPush: WireFieldCoding {
@@ -192,6 +203,29 @@ extension PushMessage.ServerPush: WireFieldCoding {
             writer.writeMessage(value, field: 6)
         }
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        if case .action(let value)? = self.payload {
+            size += WireSize.message(value, field: 1)
+        }
+        if case .actionReceipt(let value)? = self.payload {
+            size += WireSize.message(value, field: 2)
+        }
+        if case .terminalData(let value)? = self.payload {
+            size += WireSize.message(value, field: 3)
+        }
+        if case .terminalResize(let value)? = self.payload {
+            size += WireSize.message(value, field: 4)
+        }
+        if case .terminalClose(let value)? = self.payload {
+            size += WireSize.message(value, field: 5)
+        }
+        if case .error(let value)? = self.payload {
+            size += WireSize.message(value, field: 6)
+        }
+        return size
+    }
 }
 
 extension PushMessage.AgentPush: WireFieldCoding {
@@ -250,5 +284,28 @@ extension PushMessage.AgentPush: WireFieldCoding {
         if case .error(let value)? = self.payload {
             writer.writeMessage(value, field: 6)
         }
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        if case .actionAck(let value)? = self.payload {
+            size += WireSize.message(value, field: 1)
+        }
+        if case .actionResult(let value)? = self.payload {
+            size += WireSize.message(value, field: 2)
+        }
+        if case .terminalOpen(let value)? = self.payload {
+            size += WireSize.message(value, field: 3)
+        }
+        if case .terminalData(let value)? = self.payload {
+            size += WireSize.message(value, field: 4)
+        }
+        if case .terminalClose(let value)? = self.payload {
+            size += WireSize.message(value, field: 5)
+        }
+        if case .error(let value)? = self.payload {
+            size += WireSize.message(value, field: 6)
+        }
+        return size
     }
 }

@@ -39,4 +39,11 @@ extension QuarantineFileParameters: WireFieldCoding {
         writer.writeString(self.path, field: 1)
         writer.writeBytes(self.sha256, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.path, field: 1)
+        size += WireSize.bytes(self.sha256, field: 2)
+        return size
+    }
 }

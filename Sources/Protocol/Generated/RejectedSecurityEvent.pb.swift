@@ -44,4 +44,12 @@ extension RejectedSecurityEvent: WireFieldCoding {
         writer.writeScalar(ProtoEnum<ErrorCode>.self, self.code, field: 2)
         writer.writeString(self.message, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.eventId, field: 1)
+        size += WireSize.scalar(ProtoEnum<ErrorCode>.self, self.code, field: 2)
+        size += WireSize.string(self.message, field: 3)
+        return size
+    }
 }

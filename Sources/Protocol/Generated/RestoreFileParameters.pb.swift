@@ -39,4 +39,11 @@ extension RestoreFileParameters: WireFieldCoding {
         writer.writeString(self.quarantineActionId, field: 1)
         writer.writeString(self.restorePath, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.quarantineActionId, field: 1)
+        size += WireSize.string(self.restorePath, field: 2)
+        return size
+    }
 }

@@ -40,4 +40,11 @@ extension RetrieveEndpointFilesParameters: WireFieldCoding {
         writer.writeStrings(self.paths, field: 1)
         writer.writeScalar(ProtoUInt64.self, self.maxTotalBytes, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.strings(self.paths, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.maxTotalBytes, field: 2)
+        return size
+    }
 }

@@ -34,4 +34,10 @@ extension RetrieveSecurityEventDataParameters: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeStrings(self.eventIds, field: 1)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.strings(self.eventIds, field: 1)
+        return size
+    }
 }

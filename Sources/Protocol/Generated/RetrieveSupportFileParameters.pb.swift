@@ -34,4 +34,10 @@ extension RetrieveSupportFileParameters: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeScalar(ProtoBool.self, self.includeLogs, field: 1)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoBool.self, self.includeLogs, field: 1)
+        return size
+    }
 }

@@ -61,4 +61,15 @@ extension SecurityEvent: WireFieldCoding {
         writer.writeString(self.bodyMediaType, field: 5)
         writer.writeBytes(self.body, field: 6)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.eventId, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.observedUnixMs, field: 2)
+        size += WireSize.string(self.eventType, field: 3)
+        size += WireSize.scalar(ProtoEnum<SecurityEventSeverity>.self, self.severity, field: 4)
+        size += WireSize.string(self.bodyMediaType, field: 5)
+        size += WireSize.bytes(self.body, field: 6)
+        return size
+    }
 }

@@ -41,4 +41,11 @@ extension SecurityEventAck: WireFieldCoding {
         writer.writeStrings(self.storedEventIds, field: 1)
         writer.writeMessages(self.rejected, field: 2)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.strings(self.storedEventIds, field: 1)
+        size += WireSize.messages(self.rejected, field: 2)
+        return size
+    }
 }

@@ -34,4 +34,10 @@ extension SecurityEventBatch: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeMessages(self.events, field: 1)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.messages(self.events, field: 1)
+        return size
+    }
 }

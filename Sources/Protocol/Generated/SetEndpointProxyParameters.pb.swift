@@ -45,4 +45,12 @@ extension SetEndpointProxyParameters: WireFieldCoding {
         writer.writeScalar(ProtoUInt32.self, self.port, field: 2)
         writer.writeScalar(ProtoUInt32.self, self.confirmTimeoutMs, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.host, field: 1)
+        size += WireSize.scalar(ProtoUInt32.self, self.port, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.confirmTimeoutMs, field: 3)
+        return size
+    }
 }

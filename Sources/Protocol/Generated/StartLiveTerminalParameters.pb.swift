@@ -49,4 +49,13 @@ extension StartLiveTerminalParameters: WireFieldCoding {
         writer.writeScalar(ProtoUInt32.self, self.columns, field: 3)
         writer.writeScalar(ProtoUInt32.self, self.idleTimeoutMs, field: 4)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.sessionId, field: 1)
+        size += WireSize.scalar(ProtoUInt32.self, self.rows, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.columns, field: 3)
+        size += WireSize.scalar(ProtoUInt32.self, self.idleTimeoutMs, field: 4)
+        return size
+    }
 }

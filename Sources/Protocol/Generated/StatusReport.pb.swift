@@ -112,6 +112,17 @@ extension StatusReport: WireFieldCoding {
         writer.writeMessages(self.components, field: 5)
         writer.writeMessages(self.properties, field: 6)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt64.self, self.sequenceNumber, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.generatedUnixMs, field: 2)
+        size += WireSize.message(self.platform, field: 3)
+        size += WireSize.scalar(ProtoUInt64.self, self.uptimeSeconds, field: 4)
+        size += WireSize.messages(self.components, field: 5)
+        size += WireSize.messages(self.properties, field: 6)
+        return size
+    }
 }
 
 extension StatusReport.ComponentStatus: WireFieldCoding {
@@ -129,6 +140,14 @@ extension StatusReport.ComponentStatus: WireFieldCoding {
         writer.writeScalar(ProtoEnum<ComponentHealth>.self, self.health, field: 2)
         writer.writeString(self.detail, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.name, field: 1)
+        size += WireSize.scalar(ProtoEnum<ComponentHealth>.self, self.health, field: 2)
+        size += WireSize.string(self.detail, field: 3)
+        return size
+    }
 }
 
 extension StatusReport.Property: WireFieldCoding {
@@ -143,5 +162,12 @@ extension StatusReport.Property: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeString(self.name, field: 1)
         writer.writeString(self.value, field: 2)
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.name, field: 1)
+        size += WireSize.string(self.value, field: 2)
+        return size
     }
 }

@@ -34,4 +34,10 @@ extension StatusReportAck: WireFieldCoding {
     func encodeFields(to writer: inout WireWriter) {
         writer.writeScalar(ProtoUInt64.self, self.storedSequenceNumber, field: 1)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt64.self, self.storedSequenceNumber, field: 1)
+        return size
+    }
 }

@@ -50,4 +50,13 @@ extension TerminalClose: WireFieldCoding {
         writer.writeScalar(ProtoInt32.self, self.exitStatus, field: 3)
         writer.writeString(self.detail, field: 4)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.sessionId, field: 1)
+        size += WireSize.scalar(ProtoEnum<TerminalCloseReason>.self, self.reason, field: 2)
+        size += WireSize.scalar(ProtoInt32.self, self.exitStatus, field: 3)
+        size += WireSize.string(self.detail, field: 4)
+        return size
+    }
 }

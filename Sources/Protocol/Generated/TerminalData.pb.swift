@@ -44,4 +44,12 @@ extension TerminalData: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.sequenceNumber, field: 2)
         writer.writeBytes(self.chunk, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.sessionId, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.sequenceNumber, field: 2)
+        size += WireSize.bytes(self.chunk, field: 3)
+        return size
+    }
 }

@@ -44,4 +44,12 @@ extension TerminalResize: WireFieldCoding {
         writer.writeScalar(ProtoUInt32.self, self.rows, field: 2)
         writer.writeScalar(ProtoUInt32.self, self.columns, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.sessionId, field: 1)
+        size += WireSize.scalar(ProtoUInt32.self, self.rows, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.columns, field: 3)
+        return size
+    }
 }

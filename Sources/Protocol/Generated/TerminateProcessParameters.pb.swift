@@ -50,4 +50,13 @@ extension TerminateProcessParameters: WireFieldCoding {
         writer.writeString(self.executablePath, field: 3)
         writer.writeScalar(ProtoBool.self, self.includeDescendants, field: 4)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoUInt32.self, self.pid, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.processStartUnixMs, field: 2)
+        size += WireSize.string(self.executablePath, field: 3)
+        size += WireSize.scalar(ProtoBool.self, self.includeDescendants, field: 4)
+        return size
+    }
 }

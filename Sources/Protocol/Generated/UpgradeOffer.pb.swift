@@ -44,4 +44,12 @@ extension UpgradeOffer: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.sizeBytes, field: 2)
         writer.writeBytes(self.sha256, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.version, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.sizeBytes, field: 2)
+        size += WireSize.bytes(self.sha256, field: 3)
+        return size
+    }
 }

@@ -66,4 +66,16 @@ extension UploadChunk: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.totalSize, field: 6)
         writer.writeBytes(self.totalSha256, field: 7)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.uploadId, field: 1)
+        size += WireSize.string(self.actionId, field: 2)
+        size += WireSize.scalar(ProtoUInt64.self, self.offset, field: 3)
+        size += WireSize.bytes(self.chunk, field: 4)
+        size += WireSize.bytes(self.chunkSha256, field: 5)
+        size += WireSize.scalar(ProtoUInt64.self, self.totalSize, field: 6)
+        size += WireSize.bytes(self.totalSha256, field: 7)
+        return size
+    }
 }

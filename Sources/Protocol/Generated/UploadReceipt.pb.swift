@@ -45,4 +45,12 @@ extension UploadReceipt: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.nextOffset, field: 2)
         writer.writeScalar(ProtoBool.self, self.complete, field: 3)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.uploadId, field: 1)
+        size += WireSize.scalar(ProtoUInt64.self, self.nextOffset, field: 2)
+        size += WireSize.scalar(ProtoBool.self, self.complete, field: 3)
+        return size
+    }
 }

@@ -50,4 +50,13 @@ extension UploadReference: WireFieldCoding {
         writer.writeScalar(ProtoUInt64.self, self.totalSize, field: 3)
         writer.writeBytes(self.totalSha256, field: 4)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.uploadId, field: 1)
+        size += WireSize.string(self.name, field: 2)
+        size += WireSize.scalar(ProtoUInt64.self, self.totalSize, field: 3)
+        size += WireSize.bytes(self.totalSha256, field: 4)
+        return size
+    }
 }

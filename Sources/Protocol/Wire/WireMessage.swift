@@ -33,6 +33,9 @@ protocol WireFieldCoding: WireMessage {
 
     /// Writes the known fields in field-number order, leaving out proto3 defaults.
     func encodeFields(to writer: inout WireWriter)
+
+    /// Returns the number of bytes `encodeFields(to:)` writes.
+    func encodedFieldsSize() -> Int
 }
 
 extension WireFieldCoding {
@@ -46,9 +49,15 @@ extension WireFieldCoding {
 
     /// Encodes a whole message: the body of `wireBytes()` in generated code.
     func encodedBytes() -> [UInt8] {
-        var writer = WireWriter()
-        writer.writeFields(of: self)
-        return writer.bytes
+        let size = encodedSize
+        let bytes = WireWriter.bytes(capacity: size) { writer in writer.writeFields(of: self) }
+        precondition(bytes.count == size, "\(Self.protoName) wrote \(bytes.count) bytes, not its computed size \(size)")
+        return bytes
+    }
+
+    /// Size in bytes of the whole encoded message: its known fields and its unknown fields.
+    var encodedSize: Int {
+        encodedFieldsSize() + unknownFields.count
     }
 
     /// Reads fields until `reader` is exhausted. Fields already set are overwritten, appended to or merged,

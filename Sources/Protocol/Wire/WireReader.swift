@@ -1,47 +1,37 @@
 /// A bounded reader over one message's bytes.
 ///
-/// The reader never reads past `end`. A length-delimited field opens a sub-reader over exactly its body, so a
-/// nested message cannot overrun its parent. Running out of bytes is *truncated* only when `end` is the end of
-/// the outermost input, because more input could still arrive. Inside a body whose length the parent already
-/// fixed, running out is *malformed*.
+/// The reader never reads past `end`. A length-delimited field narrows `end` to exactly its body while the
+/// body is read and restores it afterwards, so a nested message cannot overrun its parent. One reader serves
+/// the whole input, nested messages included, so decoding copies neither the input nor a reader per field.
+/// Running out of bytes is *truncated* only when `end` is the end of the outermost input, because more input
+/// could still arrive. Inside a body whose length the parent already fixed, running out is *malformed*.
 struct WireReader {
     let limits: DecodingLimits
 
-    /// Number of messages enclosing this one. The outermost message is at depth 0.
-    let depth: Int
+    /// Number of messages enclosing the one being read. The outermost message is at depth 0.
+    private(set) var depth = 0
 
     /// Protocol Buffers name of the message being read, used in errors.
-    let messageName: String
+    private(set) var messageName: String
 
     private let input: [UInt8]
-    private(set) var position: Int
-    private let end: Int
-    private let endIsInputEnd: Bool
+    private(set) var position = 0
+    private var end: Int
+    private var endIsInputEnd = true
 
     /// The field being read, named in errors, or nil between fields.
-    private var currentField: (number: Int, name: String?)?
+    private var currentField: (number: Int, name: StaticString?)?
 
     /// Creates a reader over a whole input after checking its size against `limits`.
     init(input: [UInt8], limits: DecodingLimits, messageName: String) throws {
-        self.init(input: input, range: 0..<input.count, endIsInputEnd: true, depth: 0, limits: limits,
-                  messageName: messageName)
+        self.input = input
+        self.end = input.count
+        self.limits = limits
+        self.messageName = messageName
         if input.count > limits.maxMessageSize {
             throw failure(.limitExceeded, at: limits.maxMessageSize,
                           "message of \(input.count) bytes exceeds maxMessageSize \(limits.maxMessageSize)")
         }
-    }
-
-    private init(
-        input: [UInt8], range: Range<Int>, endIsInputEnd: Bool, depth: Int, limits: DecodingLimits,
-        messageName: String
-    ) {
-        self.input = input
-        self.position = range.lowerBound
-        self.end = range.upperBound
-        self.endIsInputEnd = endIsInputEnd
-        self.depth = depth
-        self.limits = limits
-        self.messageName = messageName
     }
 
     var isAtEnd: Bool { position == end }
@@ -70,22 +60,39 @@ struct WireReader {
     }
 
     /// Records the name of the field being read so that errors can name it.
-    mutating func enterField(_ field: WireField, name: String) {
+    @inline(__always)
+    mutating func enterField(_ field: WireField, name: StaticString) {
         currentField = (field.number, name)
     }
 
     /// Throws malformed unless `field` arrived with the wire type the schema gives it.
+    ///
+    /// Inlined because a call to a non-mutating method copies the whole reader out of its `inout` storage,
+    /// which costs more than the check. The error is built in a separate function, so only a mismatch pays
+    /// for that copy.
+    @inline(__always)
     func expectWireType(_ field: WireField, _ expected: WireType) throws {
-        if field.wireType != expected {
-            throw failure(.malformed, at: field.offset,
-                          "wire type \(field.wireType.rawValue) where \(expected.rawValue) was expected")
-        }
+        if field.wireType != expected { throw wireTypeMismatch(field, expected) }
+    }
+
+    private func wireTypeMismatch(_ field: WireField, _ expected: WireType) -> WireDecodingError {
+        failure(.malformed, at: field.offset, "wire type \(field.wireType.rawValue) where \(expected.rawValue) was expected")
     }
 
     // MARK: - Primitive values
 
     /// Reads a varint of at most 10 bytes whose 10th byte is 0 or 1, so that the value fits in 64 bits.
+    @inline(__always)
     mutating func readVarint() throws -> UInt64 {
+        // Tags, lengths and small numbers fit in one byte, so that case skips the loop.
+        if position < end, input[position] < 0x80 {
+            position += 1
+            return UInt64(input[position - 1])
+        }
+        return try readMultiByteVarint()
+    }
+
+    private mutating func readMultiByteVarint() throws -> UInt64 {
         let start = position
         var value: UInt64 = 0
         for index in 0..<10 {
@@ -106,16 +113,12 @@ struct WireReader {
 
     mutating func readFixed32() throws -> UInt32 {
         let start = try take(4, "a fixed32 value")
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(input[start + index]) << (8 * UInt32(index)) }
-        return value
+        return input.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)) }
     }
 
     mutating func readFixed64() throws -> UInt64 {
         let start = try take(8, "a fixed64 value")
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(input[start + index]) << (8 * UInt64(index)) }
-        return value
+        return input.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
     }
 
     /// Reads a length prefix, checks it against `limit` and the bytes left, and returns the body's range.
@@ -132,27 +135,47 @@ struct WireReader {
         return bodyStart..<position
     }
 
-    /// Returns the bytes in `range`, which an earlier read on this reader returned.
-    func bytes(in range: Range<Int>) -> ArraySlice<UInt8> {
-        input[range]
+    /// Calls `body` with the bytes in `range`, which an earlier read on this reader returned.
+    func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows
+        -> Result
+    {
+        try input.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
-    /// Opens a reader over a length-delimited body holding the message `messageName`, one level deeper.
-    func nestedReader(over range: Range<Int>, messageName: String) throws -> WireReader {
+    // MARK: - Sized bodies
+
+    /// Reads the message `Message` in `range`, one level deeper, by calling `readBody` with `end` narrowed to
+    /// the range. Errors inside name `Message`.
+    mutating func readNestedMessage<Message: WireMessage>(
+        _: Message.Type, in range: Range<Int>, _ readBody: (inout WireReader) throws -> Void
+    ) throws {
         guard depth < limits.maxNestingDepth else {
             throw failure(.limitExceeded, at: range.lowerBound,
                           "nesting depth exceeds maxNestingDepth \(limits.maxNestingDepth)")
         }
-        return WireReader(input: input, range: range, endIsInputEnd: false, depth: depth + 1, limits: limits,
-                          messageName: messageName)
+        let enclosingName = messageName
+        let enclosingField = currentField
+        messageName = Message.protoName
+        depth += 1
+        try readSizedBody(in: range, readBody)
+        depth -= 1
+        messageName = enclosingName
+        currentField = enclosingField
     }
 
-    /// Opens a reader over a packed repeated field's body, at the same depth.
-    func packedReader(over range: Range<Int>) -> WireReader {
-        var reader = WireReader(input: input, range: range, endIsInputEnd: false, depth: depth, limits: limits,
-                                messageName: messageName)
-        reader.currentField = currentField
-        return reader
+    /// Calls `readBody` with the reader positioned at the start of `range` and `end` narrowed to its end, then
+    /// restores `end`. `readBody` must stop at the end of the range, which `isAtEnd` reports.
+    ///
+    /// A throw leaves the reader narrowed, which is harmless because a decoding error ends the decode.
+    mutating func readSizedBody(in range: Range<Int>, _ readBody: (inout WireReader) throws -> Void) rethrows {
+        let enclosingEnd = end
+        let enclosingEndIsInputEnd = endIsInputEnd
+        position = range.lowerBound
+        end = range.upperBound
+        endIsInputEnd = false
+        try readBody(&self)
+        end = enclosingEnd
+        endIsInputEnd = enclosingEndIsInputEnd
     }
 
     // MARK: - Unknown fields
@@ -172,7 +195,7 @@ struct WireReader {
 
     /// Builds an error naming this reader's message and the field being read, if any.
     func failure(_ kind: WireDecodingError.Kind, at offset: Int, _ reason: String) -> WireDecodingError {
-        WireDecodingError(kind: kind, messageName: messageName, fieldName: currentField?.name,
+        WireDecodingError(kind: kind, messageName: messageName, fieldName: currentField?.name?.description,
                           fieldNumber: currentField?.number, byteOffset: offset, reason: reason)
     }
 

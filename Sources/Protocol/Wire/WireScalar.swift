@@ -9,6 +9,9 @@ protocol WireScalar {
     static func read(from reader: inout WireReader) throws -> Value
     static func write(_ value: Value, to writer: inout WireWriter)
 
+    /// Returns the number of bytes `write` writes for `value`.
+    static func encodedSize(_ value: Value) -> Int
+
     /// Returns whether `value` is the proto3 default, which a singular field leaves off the wire.
     static func isDefault(_ value: Value) -> Bool
 }
@@ -26,6 +29,7 @@ enum ProtoInt32: WireScalar {
     static func write(_ value: Int32, to writer: inout WireWriter) {
         writer.writeVarint(UInt64(bitPattern: Int64(value)))
     }
+    static func encodedSize(_ value: Int32) -> Int { WireSize.varint(UInt64(bitPattern: Int64(value))) }
 }
 
 enum ProtoInt64: WireScalar {
@@ -36,6 +40,7 @@ enum ProtoInt64: WireScalar {
     static func write(_ value: Int64, to writer: inout WireWriter) {
         writer.writeVarint(UInt64(bitPattern: value))
     }
+    static func encodedSize(_ value: Int64) -> Int { WireSize.varint(UInt64(bitPattern: value)) }
 }
 
 enum ProtoUInt32: WireScalar {
@@ -46,6 +51,7 @@ enum ProtoUInt32: WireScalar {
     static func write(_ value: UInt32, to writer: inout WireWriter) {
         writer.writeVarint(UInt64(value))
     }
+    static func encodedSize(_ value: UInt32) -> Int { WireSize.varint(UInt64(value)) }
 }
 
 enum ProtoUInt64: WireScalar {
@@ -56,6 +62,7 @@ enum ProtoUInt64: WireScalar {
     static func write(_ value: UInt64, to writer: inout WireWriter) {
         writer.writeVarint(value)
     }
+    static func encodedSize(_ value: UInt64) -> Int { WireSize.varint(value) }
 }
 
 enum ProtoSInt32: WireScalar {
@@ -66,6 +73,7 @@ enum ProtoSInt32: WireScalar {
     static func write(_ value: Int32, to writer: inout WireWriter) {
         writer.writeVarint(UInt64(ZigZag.encode(value)))
     }
+    static func encodedSize(_ value: Int32) -> Int { WireSize.varint(UInt64(ZigZag.encode(value))) }
 }
 
 enum ProtoSInt64: WireScalar {
@@ -76,6 +84,7 @@ enum ProtoSInt64: WireScalar {
     static func write(_ value: Int64, to writer: inout WireWriter) {
         writer.writeVarint(ZigZag.encode(value))
     }
+    static func encodedSize(_ value: Int64) -> Int { WireSize.varint(ZigZag.encode(value)) }
 }
 
 enum ProtoFixed32: WireScalar {
@@ -86,6 +95,7 @@ enum ProtoFixed32: WireScalar {
     static func write(_ value: UInt32, to writer: inout WireWriter) {
         writer.writeFixed32(value)
     }
+    static func encodedSize(_ value: UInt32) -> Int { 4 }
 }
 
 enum ProtoFixed64: WireScalar {
@@ -96,6 +106,7 @@ enum ProtoFixed64: WireScalar {
     static func write(_ value: UInt64, to writer: inout WireWriter) {
         writer.writeFixed64(value)
     }
+    static func encodedSize(_ value: UInt64) -> Int { 8 }
 }
 
 enum ProtoSFixed32: WireScalar {
@@ -106,6 +117,7 @@ enum ProtoSFixed32: WireScalar {
     static func write(_ value: Int32, to writer: inout WireWriter) {
         writer.writeFixed32(UInt32(bitPattern: value))
     }
+    static func encodedSize(_ value: Int32) -> Int { 4 }
 }
 
 enum ProtoSFixed64: WireScalar {
@@ -116,6 +128,7 @@ enum ProtoSFixed64: WireScalar {
     static func write(_ value: Int64, to writer: inout WireWriter) {
         writer.writeFixed64(UInt64(bitPattern: value))
     }
+    static func encodedSize(_ value: Int64) -> Int { 8 }
 }
 
 /// `bool`: a varint; any non-zero value reads as true, as other Protocol Buffers decoders do.
@@ -127,6 +140,7 @@ enum ProtoBool: WireScalar {
     static func write(_ value: Bool, to writer: inout WireWriter) {
         writer.writeVarint(value ? 1 : 0)
     }
+    static func encodedSize(_ value: Bool) -> Int { 1 }
     static func isDefault(_ value: Bool) -> Bool { !value }
 }
 
@@ -139,6 +153,7 @@ enum ProtoFloat: WireScalar {
     static func write(_ value: Float, to writer: inout WireWriter) {
         writer.writeFixed32(value.bitPattern)
     }
+    static func encodedSize(_ value: Float) -> Int { 4 }
     static func isDefault(_ value: Float) -> Bool { value.bitPattern == 0 }
 }
 
@@ -151,6 +166,7 @@ enum ProtoDouble: WireScalar {
     static func write(_ value: Double, to writer: inout WireWriter) {
         writer.writeFixed64(value.bitPattern)
     }
+    static func encodedSize(_ value: Double) -> Int { 8 }
     static func isDefault(_ value: Double) -> Bool { value.bitPattern == 0 }
 }
 
@@ -163,5 +179,6 @@ enum ProtoEnum<Enum: WireEnum>: WireScalar {
     static func write(_ value: Enum, to writer: inout WireWriter) {
         ProtoInt32.write(value.rawValue, to: &writer)
     }
+    static func encodedSize(_ value: Enum) -> Int { ProtoInt32.encodedSize(value.rawValue) }
     static func isDefault(_ value: Enum) -> Bool { value.rawValue == 0 }
 }

@@ -29,4 +29,8 @@ extension FixtureEmpty: WireFieldCoding {
 
     func encodeFields(to writer: inout WireWriter) {
     }
+
+    func encodedFieldsSize() -> Int {
+        0
+    }
 }

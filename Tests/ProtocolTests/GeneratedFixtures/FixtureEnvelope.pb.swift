@@ -156,6 +156,33 @@ extension FixtureEnvelope: WireFieldCoding {
         writer.writeMessages(self.inners, field: 15)
         writer.writeScalar(ProtoInt64.self, self.`default`, field: 16)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.message(self.inner, field: 1)
+        size += WireSize.message(self.scalars, field: 2)
+        if case .text(let value)? = self.body {
+            size += WireSize.string(value, field: 3, omittingDefault: false)
+        }
+        if case .blob(let value)? = self.body {
+            size += WireSize.bytes(value, field: 4, omittingDefault: false)
+        }
+        if case .innerBody(let value)? = self.body {
+            size += WireSize.message(value, field: 5)
+        }
+        if case .number(let value)? = self.body {
+            size += WireSize.scalar(ProtoSInt32.self, value, field: 6, omittingDefault: false)
+        }
+        if case .bodyColor(let value)? = self.body {
+            size += WireSize.scalar(ProtoEnum<FixtureColor>.self, value, field: 7, omittingDefault: false)
+        }
+        size += WireSize.scalar(ProtoUInt32.self, self.early, field: 9)
+        size += WireSize.scalar(ProtoEnum<FixtureEnvelope.Inner.Mode>.self, self.mode, field: 13)
+        size += WireSize.scalar(ProtoEnum<FixtureColor>.self, self.absoluteColor, field: 14)
+        size += WireSize.messages(self.inners, field: 15)
+        size += WireSize.scalar(ProtoInt64.self, self.`default`, field: 16)
+        return size
+    }
 }
 
 extension FixtureEnvelope.Inner: WireFieldCoding {
@@ -172,6 +199,14 @@ extension FixtureEnvelope.Inner: WireFieldCoding {
         writer.writeScalar(ProtoEnum<FixtureEnvelope.Inner.Mode>.self, self.mode, field: 1)
         writer.writeString(self.label, field: 2)
         writer.writePacked(ProtoInt32.self, self.counts, field: 3)
+    }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoEnum<FixtureEnvelope.Inner.Mode>.self, self.mode, field: 1)
+        size += WireSize.string(self.label, field: 2)
+        size += WireSize.packed(ProtoInt32.self, self.counts, field: 3)
+        return size
     }
 }
 

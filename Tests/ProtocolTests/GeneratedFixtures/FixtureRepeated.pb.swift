@@ -99,4 +99,26 @@ extension FixtureRepeated: WireFieldCoding {
         writer.writePacked(ProtoEnum<FixtureColor>.self, self.colors, field: 16)
         writer.writeMessages(self.items, field: 17)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.packed(ProtoInt32.self, self.int32Values, field: 1)
+        size += WireSize.packed(ProtoInt64.self, self.int64Values, field: 2)
+        size += WireSize.packed(ProtoUInt32.self, self.uint32Values, field: 3)
+        size += WireSize.packed(ProtoUInt64.self, self.uint64Values, field: 4)
+        size += WireSize.packed(ProtoSInt32.self, self.sint32Values, field: 5)
+        size += WireSize.packed(ProtoSInt64.self, self.sint64Values, field: 6)
+        size += WireSize.packed(ProtoFixed32.self, self.fixed32Values, field: 7)
+        size += WireSize.packed(ProtoFixed64.self, self.fixed64Values, field: 8)
+        size += WireSize.packed(ProtoSFixed32.self, self.sfixed32Values, field: 9)
+        size += WireSize.packed(ProtoSFixed64.self, self.sfixed64Values, field: 10)
+        size += WireSize.packed(ProtoBool.self, self.boolValues, field: 11)
+        size += WireSize.strings(self.stringValues, field: 12)
+        size += WireSize.bytesList(self.bytesValues, field: 13)
+        size += WireSize.packed(ProtoFloat.self, self.floatValues, field: 14)
+        size += WireSize.packed(ProtoDouble.self, self.doubleValues, field: 15)
+        size += WireSize.packed(ProtoEnum<FixtureColor>.self, self.colors, field: 16)
+        size += WireSize.messages(self.items, field: 17)
+        return size
+    }
 }

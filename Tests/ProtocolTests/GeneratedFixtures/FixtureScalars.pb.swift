@@ -95,4 +95,25 @@ extension FixtureScalars: WireFieldCoding {
         writer.writeScalar(ProtoDouble.self, self.doubleValue, field: 15)
         writer.writeScalar(ProtoEnum<FixtureColor>.self, self.color, field: 16)
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.scalar(ProtoInt32.self, self.int32Value, field: 1)
+        size += WireSize.scalar(ProtoInt64.self, self.int64Value, field: 2)
+        size += WireSize.scalar(ProtoUInt32.self, self.uint32Value, field: 3)
+        size += WireSize.scalar(ProtoUInt64.self, self.uint64Value, field: 4)
+        size += WireSize.scalar(ProtoSInt32.self, self.sint32Value, field: 5)
+        size += WireSize.scalar(ProtoSInt64.self, self.sint64Value, field: 6)
+        size += WireSize.scalar(ProtoFixed32.self, self.fixed32Value, field: 7)
+        size += WireSize.scalar(ProtoFixed64.self, self.fixed64Value, field: 8)
+        size += WireSize.scalar(ProtoSFixed32.self, self.sfixed32Value, field: 9)
+        size += WireSize.scalar(ProtoSFixed64.self, self.sfixed64Value, field: 10)
+        size += WireSize.scalar(ProtoBool.self, self.boolValue, field: 11)
+        size += WireSize.string(self.stringValue, field: 12)
+        size += WireSize.bytes(self.bytesValue, field: 13)
+        size += WireSize.scalar(ProtoFloat.self, self.floatValue, field: 14)
+        size += WireSize.scalar(ProtoDouble.self, self.doubleValue, field: 15)
+        size += WireSize.scalar(ProtoEnum<FixtureColor>.self, self.color, field: 16)
+        return size
+    }
 }

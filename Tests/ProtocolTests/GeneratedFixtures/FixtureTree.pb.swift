@@ -53,4 +53,14 @@ extension FixtureTree: WireFieldCoding {
             writer.writeMessage(value, field: 3)
         }
     }
+
+    func encodedFieldsSize() -> Int {
+        var size = 0
+        size += WireSize.string(self.name, field: 1)
+        size += WireSize.messages(self.children, field: 2)
+        if case .next(let value)? = self.link {
+            size += WireSize.message(value, field: 3)
+        }
+        return size
+    }
 }
