@@ -45,7 +45,7 @@ public final class AgentHarness: Sendable {
             environment = [
                 "EACP_SERVER_URL": "https://127.0.0.1:\(front.port)", "EACP_CA_FILE": workDirectory + "/ca.pem",
                 "EACP_ENROLLMENT_TOKEN": token, "EACP_STATE_DIR": workDirectory + "/agent-state",
-                "EACP_WATCH_DIR": workDirectory + "/watched",
+                "EACP_WATCH_DIR": workDirectory + "/watched", "EACP_QUARANTINE_ROOTS": workDirectory + "/endpoint-files",
             ]
         } catch let error as RunnerError {
             throw error

@@ -15,6 +15,10 @@ final class HarnessFront: @unchecked Sendable {
     let probeOutcomes = LockedValue<[AgentProbe.Outcome]>([])
     /// Relays with a generation below this number drop everything, as a network that went silent would.
     private let silencedBelow = LockedValue(0)
+    /// Single relays that drop everything, by generation.
+    private let silenced = LockedValue<Set<Int>>([])
+    /// When each relay opened, by generation.
+    private let relayOpenings = LockedValue<[(generation: Int, at: ContinuousClock.Instant)]>([])
     private let generation = LockedValue(0)
     private let running = LockedValue(true)
 
@@ -35,6 +39,16 @@ final class HarnessFront: @unchecked Sendable {
     func silenceOpenConnections() {
         let current = generation.value
         silencedBelow.update { $0 = current + 1 }
+    }
+
+    /// Makes silent, in both directions and without closing it, the last connection that opened
+    /// before `instant`, such as the push channel whose upgrade the harness server saw at `instant`.
+    /// Returns false when no connection opened before it.
+    @discardableResult
+    func silenceConnection(openedBefore instant: ContinuousClock.Instant) -> Bool {
+        guard let last = relayOpenings.value.last(where: { $0.at <= instant }) else { return false }
+        silenced.update { _ = $0.insert(last.generation) }
+        return true
     }
 
     private func acceptLoop() {
@@ -76,6 +90,7 @@ final class HarnessFront: @unchecked Sendable {
             value += 1
             return value
         }
+        relayOpenings.update { $0.append((myGeneration, .now)) }
         try? backend.send(firstBytes)
         let done = LockedValue(false)
         Thread.detachNewThread { [self] in copy(from: backend, to: client, generation: myGeneration, done: done) }
@@ -86,7 +101,7 @@ final class HarnessFront: @unchecked Sendable {
         while !done.value {
             guard let bytes = try? source.receive(timeout: .milliseconds(500)) else { break }
             if bytes.isEmpty { continue }
-            if generation < silencedBelow.value { continue }
+            if generation < silencedBelow.value || silenced.value.contains(generation) { continue }
             if (try? destination.send(bytes)) == nil { break }
         }
         done.update { $0 = true }
