@@ -4,6 +4,18 @@ enum WireType: UInt8, Sendable {
     case fixed64 = 1
     case lengthDelimited = 2
     case fixed32 = 5
+
+    /// Creates the wire type from the low 3 bits of a tag, or returns nil for the group types 3 and 4 and the
+    /// undefined 6 and 7. Spelled out as a switch so that it inlines into the tag reader.
+    init?(tagBits: UInt8) {
+        switch tagBits {
+        case 0: self = .varint
+        case 1: self = .fixed64
+        case 2: self = .lengthDelimited
+        case 5: self = .fixed32
+        default: return nil
+        }
+    }
 }
 
 /// The tag of one field as read from the wire.

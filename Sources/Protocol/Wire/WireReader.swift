@@ -39,10 +39,23 @@ struct WireReader {
     // MARK: - Tags
 
     /// Reads the next tag, or returns nil at the end of the message.
+    @inline(__always)
     mutating func readTag() throws -> WireField? {
         currentField = nil
         if isAtEnd { return nil }
 
+        // A one-byte tag (field numbers 1 to 15) with a valid wire type takes this path.
+        let byte = input[position]
+        if byte < 0x80, byte >= 0x08, let wireType = WireType(tagBits: byte & 7) {
+            let field = WireField(number: Int(byte >> 3), wireType: wireType, offset: position)
+            position += 1
+            currentField = (field.number, nil)
+            return field
+        }
+        return try readMultiByteOrInvalidTag()
+    }
+
+    private mutating func readMultiByteOrInvalidTag() throws -> WireField {
         let offset = position
         let tag = try readVarint()
         let number = tag >> 3
