@@ -4,13 +4,13 @@ import Testing
 @testable import EACPTransport
 
 /// Returns a router whose push channel has a 1 KiB message limit, for the failure cases. With `quickPing`,
-/// it pings after 100 ms and waits 100 ms for the pong, which leaves no time for anything else.
+/// it pings every 50 ms and closes after 2 missed pongs, which leaves no time for anything else.
 private func strictRouter(quickPing: Bool = false) -> HTTPRouter {
     var configuration = WebSocketConfiguration()
     configuration.maxMessageBytes = 1024
     if quickPing {
-        configuration.pingInterval = .milliseconds(100)
-        configuration.pongTimeout = .milliseconds(100)
+        configuration.pingInterval = .milliseconds(50)
+        configuration.missedPongLimit = 2
     }
     var router = HTTPRouter()
     router.addWebSocket("/eacp/v1/push", configuration: configuration) { webSocket, _ in
@@ -118,9 +118,9 @@ private func strictRouter(quickPing: Bool = false) -> HTTPRouter {
             let raw = try RawClient(port: port)
             _ = try await rawUpgrade(raw)
             let frames = try await raw.readBytesToEnd()
-            // The server's ping, then the close for the missing pong.
-            let reason = Array("no pong arrived within the pong timeout".utf8)
-            #expect(frames == [0x89, 0x00, 0x88, UInt8(2 + reason.count), 0x03, 0xF3] + reason)
+            // Two pings without a pong, then at the third one the close with 1001 (going away).
+            let reason = Array("missed pong limit of 2 reached".utf8)
+            #expect(frames == [0x89, 0x00, 0x89, 0x00, 0x88, UInt8(2 + reason.count), 0x03, 0xE9] + reason)
         }
     }
 

@@ -7,10 +7,12 @@ public typealias WebSocketAcceptHandler = @Sendable (WebSocket, HTTPRequest) -> 
 /// An open WebSocket connection carrying binary messages, on the server or the client side.
 ///
 /// `send` and `close` may be called from any thread. Received messages arrive on `messages`, which
-/// finishes when the connection closes. `closeResult` then contains the outcome.
+/// finishes when the connection closes. `closeResult` then contains the outcome, and `liveness` reports
+/// the pings and pongs while it is open.
 public final class WebSocket: ConnectionHandler, @unchecked Sendable {
-    // @unchecked: `parser`, `machine` and the timers are touched only on the connection's loop thread;
-    // `result` is behind a mutex, and the stream continuation is thread-safe.
+    // @unchecked: `parser`, `machine` and the timers are touched only on the connection's loop thread.
+    // `result` and `livenessState` are behind mutexes, and the stream continuation and `inboundQueue` are
+    // thread-safe.
 
     public enum Role: Sendable { case server, client }
 
@@ -21,11 +23,13 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
 
     let connection: Connection
     private let continuation: AsyncStream<[UInt8]>.Continuation
+    let inboundQueue: WebSocketInboundQueue
     private let result = Mutex<WebSocketCloseResult?>(nil)
+    let livenessState: Mutex<WebSocketLiveness>
     private var parser: WebSocketFrameParser
-    private var machine = WebSocketStateMachine()
-    private var pingTimer: TimerID?
-    private var pongTimer: TimerID?
+    var machine: WebSocketStateMachine
+    var pingTimer: TimerID?
+    var pongTimer: TimerID?
     private var closeTimer: TimerID?
     /// A function that runs on the loop once the connection has closed. The server counts connections with it.
     var onClosed: (() -> Void)?
@@ -36,9 +40,13 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         self.connection = connection
         self.role = role
         self.configuration = configuration
-        // NOTE: the stream buffers without bound, so an application that stops reading `messages` lets
-        // them pile up in memory. EACP peers send few, small messages on this channel.
-        (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
+        // The stream itself is unbounded, and `inboundQueue` stops reading the socket when too much waits in it.
+        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
+        self.continuation = continuation
+        inboundQueue = WebSocketInboundQueue(configuration: configuration, connection: connection)
+        messages = AsyncStream.counting(stream, off: inboundQueue)
+        machine = WebSocketStateMachine(missedPongLimit: configuration.missedPongLimit)
+        livenessState = Mutex(WebSocketLiveness(missedPongLimit: machine.missedPongLimit))
         parser = WebSocketFrameParser(role: role == .server ? .server : .client, maxMessageBytes: configuration.maxMessageBytes)
         connection.handler = self
         schedulePing()
@@ -51,6 +59,10 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
     public var closeResult: WebSocketCloseResult? { result.withLock { $0 } }
 
     /// Sends one binary message. Messages sent after close are dropped.
+    ///
+    /// NOTE: output waits in the connection without bound while the peer does not read. The connection
+    /// stops reading above `ConnectionConfiguration.outboundHighWaterMark`, but `send` keeps queueing, which
+    /// is acceptable only because EACP sends few, small push messages.
     public func send(_ message: [UInt8]) {
         connection.execute { [self] _ in
             guard machine.state == .open else { return }
@@ -58,13 +70,19 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         }
     }
 
-    /// Starts the closing handshake with `code`. The connection closes once the peer's close frame arrives or
-    /// `closeTimeout` passes.
+    /// Starts the closing handshake with `code` and a UTF-8 `reason`, cut to the 123 bytes a close frame has
+    /// room for. The connection closes once the peer's close frame arrives or `closeTimeout` passes.
+    ///
+    /// `code` must be one a close frame may carry (`isAllowedOnWire`): 1005, 1006 and unassigned numbers
+    /// stop the program, because they are a mistake in the caller.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
+        precondition(code.isAllowedOnWire, "close code \(code) may not be sent in a close frame")
         connection.execute { [self] _ in perform(machine.closeRequested(code: code, reason: reason)) }
     }
 
-    /// Closes with `error`'s close code, for example `.policyViolation` for a message that does not decode.
+    /// Closes at once with `error`'s close code and its message as the reason, without waiting for the
+    /// peer's close frame. For example `.malformedMessage` (1007) for a message that does not decode, or
+    /// `.policyViolation` (1008) for one that breaks a rule.
     public func fail(_ error: WebSocketError) {
         connection.execute { [self] _ in perform(machine.failed(error)) }
     }
@@ -98,16 +116,19 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
             do {
                 guard let frame = try parser.nextFrame() else { return }
                 perform(machine.frameReceived(frame))
+                if frame.opcode == .pong { pongReceived() }
             } catch {
                 perform(machine.failed(error))
             }
         }
     }
 
-    private func perform(_ actions: [WebSocketStateMachine.Action]) {
+    func perform(_ actions: [WebSocketStateMachine.Action]) {
         for action in actions {
             switch action {
             case .deliver(let message):
+                // Counted before the yield, so a reader on another thread never counts it off first.
+                inboundQueue.enqueued(byteCount: message.count)
                 continuation.yield(message)
             case .send(let frame):
                 write(frame)
@@ -136,21 +157,6 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
             return true
         }
         if first { continuation.finish() }
-    }
-
-    // MARK: Keepalive
-
-    private func schedulePing() {
-        pingTimer = connection.loop.scheduleTimer(after: configuration.pingInterval) { [weak self] in
-            guard let self, machine.state == .open else { return }
-            perform(machine.pingDue())
-            guard machine.state == .open else { return }
-            pongTimer = connection.loop.scheduleTimer(after: configuration.pongTimeout) { [weak self] in
-                guard let self else { return }
-                perform(machine.pongTimedOut())
-            }
-            schedulePing()
-        }
     }
 
     private func cancelTimers() {

@@ -5,10 +5,22 @@ public struct WebSocketConfiguration: Hashable, Sendable {
     public var maxMessageBytes = 1024 * 1024
     /// Time between pings. 30 s stays inside the 60 s idle timeout common in proxies and load balancers.
     public var pingInterval: Duration = .seconds(30)
-    /// Time to wait for the pong before the connection is presumed half-open and closed.
-    public var pongTimeout: Duration = .seconds(10)
+    /// Missed pings in a row after which the connection closes with 1001 (going away), as EACP requires. A
+    /// ping is missed when its pong has not arrived by the time the next ping is due. 3 by default, as in
+    /// EACP, and values below 1 count as 1.
+    public var missedPongLimit = 3
+    /// A stricter deadline for each ping's pong, or nil (the default) to count missed pongs alone. Each new
+    /// ping restarts it, so only a value below `pingInterval` has an effect.
+    public var pongTimeout: Duration? = nil
     /// Time to wait for the peer's close frame after sending one, before dropping the connection.
     public var closeTimeout: Duration = .seconds(5)
+    /// Received messages the application has not read yet, above which the connection stops reading the
+    /// socket until the application reads the queue down to half. 4 MiB is four messages of the largest
+    /// size. While reading is stopped, pongs go unread too, so an application that stops reading for
+    /// longer than the missed pong limit allows loses the connection.
+    public var maxQueuedInboundBytes = 4 * 1024 * 1024
+    /// The same limit counted in messages, so a flood of tiny messages is bounded too.
+    public var maxQueuedInboundMessages = 1024
 
     public init() {}
 }

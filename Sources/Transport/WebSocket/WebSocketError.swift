@@ -1,12 +1,13 @@
-/// A WebSocket failure: a frame that breaks RFC 6455, a message over the limit, a failed handshake, or a
-/// peer that stopped sending pongs.
+/// A WebSocket failure: a frame that breaks RFC 6455, a message over the limit, a failed handshake, a
+/// peer that stopped sending pongs, or a message the application rejects.
 ///
 /// Callers match on `code`, and `closeCode` is the one place that maps each failure to the close code sent.
 public struct WebSocketError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
-            case protocolViolation, textNotSupported, invalidCloseReason, messageTooLarge, policyViolation
-            case handshakeFailed, pongTimeout, closeTimeout, connectionClosed, internalError
+            case protocolViolation, textNotSupported, invalidCloseReason, messageTooLarge, malformedMessage
+            case policyViolation, unavailable, handshakeFailed, pongTimeout, closeTimeout, connectionClosed
+            case internalError
         }
 
         fileprivate let backing: Backing
@@ -23,11 +24,17 @@ public struct WebSocketError: Error, Hashable, Sendable, CustomStringConvertible
         public static let invalidCloseReason = Code(.invalidCloseReason)
         /// A message is larger than `maxMessageBytes`.
         public static let messageTooLarge = Code(.messageTooLarge)
-        /// The application rejected a message, for example one that does not decode.
+        /// The application could not decode a message as the type it expects.
+        public static let malformedMessage = Code(.malformedMessage)
+        /// The application rejected a message that decodes but breaks a rule, such as one in the wrong
+        /// direction.
         public static let policyViolation = Code(.policyViolation)
+        /// The server cannot serve the connection now (starting, stopping, storage down).
+        public static let unavailable = Code(.unavailable)
         /// The upgrade request or response is not a valid WebSocket handshake.
         public static let handshakeFailed = Code(.handshakeFailed)
-        /// No pong arrived within the pong timeout, so the connection is presumed half-open.
+        /// Pongs stopped arriving (the missed pong limit or the pong timeout), so the connection is presumed
+        /// half-open.
         public static let pongTimeout = Code(.pongTimeout)
         /// The peer sent no close frame in reply within the close timeout.
         public static let closeTimeout = Code(.closeTimeout)
@@ -47,15 +54,18 @@ public struct WebSocketError: Error, Hashable, Sendable, CustomStringConvertible
 
     public var description: String { "WebSocket error \(code): \(message)" }
 
-    /// The close code sent to the peer for this failure. This switch is the one place that maps them.
+    /// The close code sent to the peer for this failure. This switch is the one place that maps them, and
+    /// it follows EACP's error table: missed pongs are a side going away (1001), not a fault.
     public var closeCode: WebSocketCloseCode {
         switch code.backing {
+        case .pongTimeout: return .goingAway
         case .protocolViolation, .handshakeFailed: return .protocolError
         case .textNotSupported: return .unsupportedData
-        case .invalidCloseReason: return .invalidPayload
-        case .messageTooLarge: return .messageTooBig
+        case .invalidCloseReason, .malformedMessage: return .invalidPayload
         case .policyViolation: return .policyViolation
-        case .pongTimeout, .closeTimeout, .connectionClosed, .internalError: return .internalError
+        case .messageTooLarge: return .messageTooBig
+        case .closeTimeout, .connectionClosed, .internalError: return .internalError
+        case .unavailable: return .tryAgainLater
         }
     }
 }

@@ -49,6 +49,8 @@ public struct WebSocketCloseCode: Hashable, Sendable, CustomStringConvertible {
     public static let policyViolation = WebSocketCloseCode(rawValue: 1008)
     public static let messageTooBig = WebSocketCloseCode(rawValue: 1009)
     public static let internalError = WebSocketCloseCode(rawValue: 1011)
+    /// The server cannot serve now; the client may reconnect later (IANA registry, "Try Again Later").
+    public static let tryAgainLater = WebSocketCloseCode(rawValue: 1013)
 
     /// Whether a peer may send this code in a close frame: the codes RFC 6455 and the IANA registry assign
     /// for use on the wire (1000–1003, 1007–1014) and the ranges for libraries and applications (3000–4999).

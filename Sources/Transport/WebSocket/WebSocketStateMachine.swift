@@ -24,7 +24,21 @@ struct WebSocketStateMachine {
 
     private(set) var state = State.open
     private var fragments: [UInt8]?
-    private(set) var awaitingPong = false
+    /// Pings sent since the last pong arrived, the one in flight included.
+    private(set) var unansweredPings = 0
+    /// Missed pings in a row after which the connection is presumed dead. Values below 1 count as 1.
+    let missedPongLimit: Int
+
+    init(missedPongLimit: Int = WebSocketConfiguration().missedPongLimit) {
+        self.missedPongLimit = max(1, missedPongLimit)
+    }
+
+    /// Whether the last ping sent still waits for its pong.
+    var awaitingPong: Bool { unansweredPings > 0 }
+
+    /// Pings whose pong had not arrived when the next ping was due, counted since the last pong. Every
+    /// unanswered ping but the one in flight is missed, because the next ping goes out when it is due.
+    var missedPongs: Int { max(0, unansweredPings - 1) }
 
     mutating func frameReceived(_ frame: WebSocketFrame) -> [Action] {
         switch state {
@@ -35,7 +49,7 @@ struct WebSocketStateMachine {
         case .binary, .continuation: return dataReceived(frame)
         case .ping: return state == .open ? [.send(WebSocketFrame(opcode: .pong, payload: frame.payload))] : []
         case .pong:
-            awaitingPong = false
+            unansweredPings = 0
             return []
         case .close: return closeReceived(frame.payload)
         default:
@@ -51,17 +65,18 @@ struct WebSocketStateMachine {
         return [.send(.close(code: code, reason: reason)), .startCloseTimer]
     }
 
-    /// Sends a ping, or closes when the previous ping is still unanswered.
+    /// Sends a ping, or closes the connection as presumed dead when `missedPongLimit` pings in a row got
+    /// no pong before the next one was due.
     mutating func pingDue() -> [Action] {
         guard state == .open else { return [] }
-        guard !awaitingPong else {
-            return failed(WebSocketError(.pongTimeout, "no pong arrived within the pong timeout"))
+        if unansweredPings >= missedPongLimit {
+            return failed(WebSocketError(.pongTimeout, "missed pong limit of \(missedPongLimit) reached"))
         }
-        awaitingPong = true
+        unansweredPings += 1
         return [.send(WebSocketFrame(opcode: .ping))]
     }
 
-    /// Closes the connection when the ping is still without a pong, because it is presumed half-open.
+    /// Closes the connection when the last ping is still without a pong, because it is presumed half-open.
     mutating func pongTimedOut() -> [Action] {
         guard state == .open, awaitingPong else { return [] }
         return failed(WebSocketError(.pongTimeout, "no pong arrived within the pong timeout"))
