@@ -12,6 +12,18 @@ import Testing
         }
     }
 
+    @Test func startsWhenOpenFileLimitFallsShort() async throws {
+        let hardLimit = try OpenFileLimit.raise().maximum
+        try #require(hardLimit < UInt64(Int.max) - 64, "the hard open-file limit is unlimited")
+        try await withTestServer(configure: { $0.maxConnections = Int(hardLimit) }) { server, _, _ in
+            let limit = try #require(server.openFileLimit)
+            #expect(limit.requested == hardLimit + 64)
+            #expect(limit.satisfiesRequest == false)
+            let expectedStart = "open-file limit is \(hardLimit), below the \(hardLimit + 64) requested"
+            #expect(limit.description.hasPrefix(expectedStart))
+        }
+    }
+
     @Test func servesPostAndReusesConnection() async throws {
         try await withTestServer { server, group, port in
             let client = HTTPClient(connector: plaintextConnector(port: port), group: group)

@@ -27,8 +27,12 @@ public final class HTTPServer: Sendable {
         self.makeSecurity = makeSecurity
     }
 
-    /// Raises the open-file limit, starts listening and returns the bound address. Read `openFileLimit`
-    /// afterwards: a hard limit below `maxConnections` does not stop the server, so the caller reports it.
+    /// Raises the open-file limit, starts listening and returns the bound address.
+    ///
+    /// The soft RLIMIT_NOFILE goes up to the hard limit, and `openFileLimit` keeps the outcome. A hard limit
+    /// too low for `maxConnections` does not stop the server, because it still serves fewer connections. So
+    /// the caller checks `openFileLimit?.satisfiesRequest` and logs the limit's `description` when it is
+    /// false: that text names the shortfall and how to raise the hard limit.
     public func start() async throws -> SocketAddress {
         let limit = try OpenFileLimit.raise(requested: UInt64(configuration.maxConnections) + Self.reservedDescriptors)
         fileLimit.withLock { $0 = limit }
@@ -55,7 +59,8 @@ public final class HTTPServer: Sendable {
     /// application opens, on top of one per connection.
     static let reservedDescriptors: UInt64 = 64
 
-    /// The open-file limit after `start()` raised it, with the number requested for `maxConnections`.
+    /// The open-file limit after `start()` raised it, with the number requested: `maxConnections` plus
+    /// `reservedDescriptors`. Nil before `start()`.
     public var openFileLimit: OpenFileLimit? { fileLimit.withLock { $0 } }
 
     /// The number of open connections, WebSockets included.
