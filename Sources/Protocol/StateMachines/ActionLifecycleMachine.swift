@@ -99,6 +99,47 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
         self.configuration = configuration
     }
 
+    /// Creates a machine in a state read back from storage, so that a server can apply the next
+    /// event to an action it stored before a restart or on another replica.
+    ///
+    /// `sentToAgent` separates two kinds of terminal state: false means the action ended before it was
+    /// sent (cancelled, expired or rejected while queued), so an acknowledgement or a result for it
+    /// is forbidden. It is ignored for the other states, because `queued` was never sent and
+    /// `pushed`, `delivered` and `acknowledged` always were. `cancelled` is never sent.
+    public init(restoring stateName: StateName, sentToAgent: Bool, configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        state = switch stateName {
+        case .queued: .queued
+        case .pushed: .pushed
+        case .delivered: .delivered
+        case .acknowledged: .acknowledged
+        case .succeeded: .finished(.succeeded, delivered: sentToAgent)
+        case .failed: .finished(.failed, delivered: sentToAgent)
+        case .rejected: .finished(.rejected, delivered: sentToAgent)
+        case .expired: .finished(.expired, delivered: sentToAgent)
+        case .cancelled: .finished(.cancelled, delivered: false)
+        }
+    }
+
+    /// Creates a machine from a stored state name, the `rawValue` of a `StateName`. Throws
+    /// `UnknownStateName` for any other text, such as a name written by a newer version.
+    public init(
+        restoring stateName: String, sentToAgent: Bool, configuration: Configuration = Configuration()
+    ) throws(UnknownStateName) {
+        guard let name = StateName(rawValue: stateName) else { throw UnknownStateName(stateName: stateName) }
+        self.init(restoring: name, sentToAgent: sentToAgent, configuration: configuration)
+    }
+
+    /// Whether the action was sent to the agent on either path: the value to store beside the state
+    /// name for `init(restoring:sentToAgent:configuration:)`.
+    public var sentToAgent: Bool {
+        switch state {
+        case .queued: false
+        case .pushed, .delivered, .acknowledged: true
+        case .finished(_, let delivered): delivered
+        }
+    }
+
     public var stateName: StateName {
         switch state {
         case .queued: .queued
@@ -249,6 +290,19 @@ public struct ActionLifecycleMachine: DescribedStateMachine, Hashable {
             return .storeOutcome(outcome)
         case .pushed, .delivered, .acknowledged, .finished:
             throw forbidden(event)
+        }
+    }
+}
+
+extension ActionLifecycleMachine {
+    /// A stored state name that is not the raw value of any `StateName`.
+    public struct UnknownStateName: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The text that was read.
+        public let stateName: String
+
+        public var description: String {
+            let known = StateName.allCases.map(\.rawValue).joined(separator: ", ")
+            return "unknown action lifecycle state \"\(stateName)\"; expected one of: \(known)"
         }
     }
 }
