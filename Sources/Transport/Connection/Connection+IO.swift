@@ -4,6 +4,9 @@ import Glibc
 extension Connection {
     /// How many socket reads one wakeup may do before the loop serves other connections.
     private static let readsPerWakeup = 4
+    /// The most plaintext asked of the security layer per call: one TLS record's worth. TLS sessions
+    /// prepare the whole requested space before reading, so asking for more only costs time.
+    private static let plaintextPerRead = 16 * 1024
 
     func handleEvents(_ events: UInt32) {
         if case .connecting = state {
@@ -95,7 +98,7 @@ extension Connection {
         }
         while isActive && !pausedByHandler {
             buffer.removeAll(keepingCapacity: true)
-            switch try security.readApplicationData(into: &buffer, maximumCount: loop.readBuffer.count) {
+            switch try security.readApplicationData(into: &buffer, maximumCount: Self.plaintextPerRead) {
             case .bytes(let count):
                 guard count > 0 else { continue }
                 buffer.withUnsafeBytes { handler?.connection(self, didRead: $0) }

@@ -57,5 +57,9 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// A route's handler, which turns a request into a response. It runs as a task off the event loop.
+/// A route's handler, which turns a request into a response. It runs as a task off the event loop, so it
+/// may block.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async throws -> HTTPResponse
+
+/// A handler that runs on the event loop thread (`HTTPRouter.addSynchronous`), so it must not block.
+public typealias HTTPSynchronousHandler = @Sendable (HTTPRequest) throws -> HTTPResponse

@@ -5,8 +5,8 @@
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public typealias Field = (name: String, value: String)
 
-    private var names: [String] = []
-    private var values: [String] = []
+    private(set) var names: [String] = []
+    private(set) var values: [String] = []
 
     public init() {}
 
@@ -60,6 +60,17 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
             .filter { !$0.isEmpty }
     }
 
+    /// Whether a field called `name` lists `token` among its comma-separated elements, compared without
+    /// case. Returns the same as `tokens(name:).contains(token)` for a lowercase token, without building arrays.
+    public func containsToken(_ token: String, name: String) -> Bool {
+        for index in names.indices where Self.sameName(names[index], name) {
+            for element in values[index].utf8.split(separator: UInt8(ascii: ",")) {
+                if Self.equalIgnoringASCIICase(Self.trimmed(element), token.utf8) { return true }
+            }
+        }
+        return false
+    }
+
     public func makeIterator() -> AnyIterator<Field> {
         var index = 0
         return AnyIterator {
@@ -70,7 +81,20 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     }
 
     static func sameName(_ left: String, _ right: String) -> Bool {
-        left.utf8.count == right.utf8.count && left.lowercasedASCII() == right.lowercasedASCII()
+        left.utf8.count == right.utf8.count && equalIgnoringASCIICase(left.utf8, right.utf8)
+    }
+
+    static func equalIgnoringASCIICase(_ left: some Collection<UInt8>, _ right: some Collection<UInt8>) -> Bool {
+        left.elementsEqual(right) { lowercased($0) == lowercased($1) }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    private static func trimmed(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice.removeFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice.removeLast() }
+        return slice
     }
 }
 

@@ -17,6 +17,7 @@ public struct HTTPRouteOptions: Sendable {
 public struct HTTPRouter: Sendable {
     enum Target: Sendable {
         case http(HTTPHandler)
+        case synchronous(HTTPSynchronousHandler)
         case webSocket(WebSocketConfiguration, WebSocketAcceptHandler)
     }
 
@@ -43,6 +44,17 @@ public struct HTTPRouter: Sendable {
         handler: @escaping HTTPHandler
     ) {
         routes.append(Route(method: method, segments: Self.segments(pattern), options: options, target: .http(handler)))
+    }
+
+    /// Adds a route whose handler runs on the connection's event loop thread, with no task and no thread
+    /// switch. Use it only for handlers that build their response from memory at once. A handler that
+    /// blocks (on a file, a database or a lock held for long) stalls every connection of that loop.
+    public mutating func addSynchronous(
+        _ method: HTTPMethod, _ pattern: String, options: HTTPRouteOptions = HTTPRouteOptions(),
+        handler: @escaping HTTPSynchronousHandler
+    ) {
+        let route = Route(method: method, segments: Self.segments(pattern), options: options, target: .synchronous(handler))
+        routes.append(route)
     }
 
     /// Adds a WebSocket endpoint at `pattern`: a GET that must upgrade, or gets 426.

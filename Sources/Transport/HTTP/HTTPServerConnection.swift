@@ -1,5 +1,9 @@
 /// The server side of one HTTP/1.1 connection: parses requests, applies the route's limits and the
 /// timeouts, runs handlers one request at a time, and writes responses.
+///
+/// A synchronous handler runs inside the read callback and its response goes out in the same turn of
+/// the loop, so reading never pauses. An async handler runs as a task, and reading pauses until its
+/// response comes back through `Connection.execute`.
 final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
     // @unchecked: every property is touched only on the connection's loop thread. Handler tasks come
     // back to it through `Connection.execute`.
@@ -11,7 +15,8 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         case readingHead
         /// The body timer runs. Next: processing, upgraded, or closing after an error.
         case readingBody(HTTPRouter.Match, HTTPRequestHead)
-        /// A handler runs and reading is paused. Next: idle when the connection stays open, else closing.
+        /// A handler runs, and reading is paused while an async one runs. Next: idle when the connection
+        /// stays open, else closing.
         case processing(HTTPRequestHead)
         /// The connection carries a WebSocket now. Terminal for this handler.
         case upgraded(WebSocket)
@@ -19,16 +24,20 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         case closing
     }
 
-    private let server: HTTPServer
+    let server: HTTPServer
     private let token: Int
-    private var connection: Connection?
+    private(set) var connection: Connection?
     private var parser: HTTPRequestParser
     private var state = State.idle
     private var body: [UInt8] = []
-    private var timer: TimerID?
     private var draining = false
+    /// Reading paused after a synchronous response because queued output crossed the high-water mark.
+    private var waitingForWritable = false
     private var closeAfterResponse = false
     private var closed = false
+
+    /// The running timeout and its deadline, managed in `HTTPServerConnection+Timeout.swift`.
+    var timeout = HTTPServerTimeout()
 
     init(server: HTTPServer, token: Int) {
         self.server = server
@@ -51,17 +60,18 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
 
     func connectionDidBecomeActive(_ connection: Connection) {
         self.connection = connection
-        startTimer(server.configuration.idleTimeout) { $0.closeQuietly() }
+        setTimeout(.idle)
     }
 
     func connection(_ connection: Connection, didRead bytes: UnsafeRawBufferPointer) {
         parser.append(bytes)
-        if case .idle = state {
-            state = .readingHead
-            startTimer(server.configuration.headerTimeout) {
-                $0.respond(to: HTTPError(.headerTimeout, "request header section did not arrive in time"))
-            }
-        }
+        processParts()
+    }
+
+    func connection(_ connection: Connection, writabilityDidChange writable: Bool) {
+        guard writable, waitingForWritable else { return }
+        waitingForWritable = false
+        connection.resumeReading()
         processParts()
     }
 
@@ -76,7 +86,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
 
     func connectionDidClose(_ connection: Connection, error: (any Error)?) {
         closed = true
-        cancelTimer()
+        stopTimer()
         self.connection = nil
         server.registry.release(token)
     }
@@ -100,10 +110,14 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
     // MARK: Requests
 
     private func processParts() {
-        while true {
+        while !waitingForWritable {
             switch state {
             case .processing, .upgraded, .closing: return
-            case .idle, .readingHead, .readingBody: break
+            case .idle:
+                guard parser.bufferedCount > 0 else { return }
+                state = .readingHead
+                setTimeout(.header)
+            case .readingHead, .readingBody: break
             }
             let part: HTTPRequestPart?
             do {
@@ -115,7 +129,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             switch part {
             case nil: return
             case .head(let head): headReceived(head)
-            case .body(let bytes): body += bytes
+            case .body(let bytes): if body.isEmpty { body = bytes } else { body += bytes }
             case .end: requestComplete()
             }
         }
@@ -126,7 +140,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             let match = try server.router.match(method: head.method, path: head.path)
             try Self.checkContentType(head, accepted: match.route.options.acceptedContentTypes)
             parser.bodyLimit = match.route.options.maxBodyBytes ?? server.configuration.limits.maxBodyBytes
-            if head.headers.tokens(name: "Expect").contains("100-continue") && head.version == .http1_1 {
+            if head.version == .http1_1 && head.headers.containsToken("100-continue", name: "Expect") {
                 let length = try? HTTPBodyFraming.contentLength(head.headers.values(name: "Content-Length"))
                 if let length, length > parser.bodyLimit {
                     throw HTTPError(.bodyTooLarge, "body is larger than the limit of \(parser.bodyLimit) bytes")
@@ -135,9 +149,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             }
             state = .readingBody(match, head)
             body = []
-            startTimer(server.configuration.bodyTimeout) {
-                $0.respond(to: HTTPError(.bodyTimeout, "request body did not arrive in time"))
-            }
+            setTimeout(.body)
         } catch {
             respond(to: error)
         }
@@ -156,7 +168,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
 
     private func requestComplete() {
         guard case .readingBody(let match, let head) = state, let connection else { return }
-        cancelTimer()
+        clearTimeout()
         let request = HTTPRequest(
             head: head, pathParameters: match.parameters, body: body, remoteAddress: connection.remoteAddress,
             peerCertificate: connection.security.peerCertificate)
@@ -165,6 +177,14 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         switch match.route.target {
         case .webSocket(let configuration, let onAccept):
             upgrade(request, configuration: configuration, onAccept: onAccept)
+        case .synchronous(let handler):
+            state = .processing(head)
+            guard writeResponse(Self.run(handler, request)) else { return }
+            if !connection.isWritable {
+                // The next pipelined request waits until the client reads some of the output.
+                waitingForWritable = true
+                connection.pauseReading()
+            }
         case .http(let handler):
             state = .processing(head)
             connection.pauseReading()
@@ -175,15 +195,26 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         }
     }
 
+    private static func run(_ handler: HTTPSynchronousHandler, _ request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try handler(request)
+        } catch {
+            return response(to: error)
+        }
+    }
+
     private static func run(_ handler: HTTPHandler, _ request: HTTPRequest) async -> HTTPResponse {
         do {
             return try await handler(request)
-        } catch let error as HTTPError {
-            return HTTPResponse(error: error)
         } catch {
-            // The error may carry internal details, so the client gets only the status.
-            return HTTPResponse(status: .internalServerError, headers: ["Content-Type": "text/plain"], body: Array("internal error\n".utf8))
+            return response(to: error)
         }
+    }
+
+    private static func response(to error: any Error) -> HTTPResponse {
+        if let error = error as? HTTPError { return HTTPResponse(error: error) }
+        // The error may carry internal details, so the client gets only the status.
+        return HTTPResponse(status: .internalServerError, headers: ["Content-Type": "text/plain"], body: Array("internal error\n".utf8))
     }
 
     private func upgrade(_ request: HTTPRequest, configuration: WebSocketConfiguration, onAccept: WebSocketAcceptHandler) {
@@ -200,80 +231,65 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             connection: connection, role: .server, configuration: configuration, inbound: parser.takeUnconsumedBytes())
         webSocket.onClosed = { [self] in connectionDidClose(connection, error: nil) }
         state = .upgraded(webSocket)
+        stopTimer()
         if draining { webSocket.close(code: .goingAway, reason: "server is shutting down") }
         onAccept(webSocket, request)
     }
 
     // MARK: Responses
 
+    /// Writes an async handler's response and resumes reading when the connection stays open.
     private func respond(with response: HTTPResponse) {
-        guard case .processing(let head) = state, let connection, !closed else { return }
+        guard writeResponse(response), let connection else { return }
+        connection.resumeReading()
+        processParts()
+    }
+
+    /// Writes the response to the request being processed. Returns true when the connection stays open
+    /// and waits for the next request, false when it closes or already closed.
+    private func writeResponse(_ response: HTTPResponse) -> Bool {
+        guard case .processing(let head) = state, let connection, !closed else { return false }
         let keepAlive = head.keepAlive && !draining && !closeAfterResponse
-            && !response.headers.tokens(name: "Connection").contains("close")
+            && !response.headers.containsToken("close", name: "Connection")
         write(response, method: head.method, version: head.version, keepAlive: keepAlive)
         guard keepAlive else {
             state = .closing
             connection.close()
-            return
+            return false
         }
-
         state = .idle
-        startTimer(server.configuration.idleTimeout) { $0.closeQuietly() }
-        connection.resumeReading()
-        if parser.bufferedCount > 0 {
-            state = .readingHead
-            startTimer(server.configuration.headerTimeout) {
-                $0.respond(to: HTTPError(.headerTimeout, "request header section did not arrive in time"))
-            }
-            processParts()
-        }
+        setTimeout(.idle)
+        return true
     }
 
     /// Responds to an error and closes, because after most errors the rest of the byte stream cannot be trusted.
-    private func respond(to error: HTTPError) {
-        cancelTimer()
+    func respond(to error: HTTPError) {
+        clearTimeout()
         guard let connection, !closed else { return }
         state = .closing
         write(HTTPResponse(error: error), method: .get, version: .http1_1, keepAlive: false)
         connection.close()
     }
 
+    /// Writes the head and the body in one piece, so they leave in one TLS record and one send.
     private func write(_ response: HTTPResponse, method: HTTPMethod, version: HTTPVersion, keepAlive: Bool) {
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Date", value: HTTPSerialization.httpDate())
         let code = response.status.code
-        if !(response.status.isInformational || code == 204 || code == 304) {
-            headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-        }
+        var connectionField: String?
         if !keepAlive {
-            headers.replaceOrAdd(name: "Connection", value: "close")
+            connectionField = "close"
         } else if version == .http1_0 {
-            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+            connectionField = "keep-alive"
         }
-        let head = HTTPResponseHead(status: response.status, headers: headers).encoded()
-        connection?.write(method == .head ? head : head + response.body)
+        let bytes = HTTPSerialization.encodeResponse(
+            response, date: HTTPSerialization.httpDate(),
+            contentLength: response.status.isInformational || code == 204 || code == 304 ? nil : response.body.count,
+            connection: connectionField, includeBody: method != .head)
+        connection?.write(bytes)
     }
 
-    private func closeQuietly() {
-        cancelTimer()
+    func closeQuietly() {
+        clearTimeout()
         state = .closing
         connection?.close()
-    }
-
-    // MARK: Timer
-
-    private func startTimer(_ delay: Duration, _ action: @escaping (HTTPServerConnection) -> Void) {
-        cancelTimer()
-        guard let loop = connection?.loop else { return }
-        timer = loop.scheduleTimer(after: delay) { [weak self] in
-            guard let self else { return }
-            timer = nil
-            action(self)
-        }
-    }
-
-    private func cancelTimer() {
-        if let timer { connection?.loop.cancelTimer(timer) }
-        timer = nil
     }
 }
