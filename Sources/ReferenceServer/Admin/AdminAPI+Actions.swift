@@ -57,29 +57,11 @@ extension AdminAPI {
         }
     }
 
-    /// Names the action's state as the lifecycle table of spec/actions.md does: queued, pushed,
-    /// delivered, acknowledged, or the terminal state.
-    static func lifecycleState(of record: ActionRecord) -> String {
-        switch record.state {
-        case .queued, .pushed: return record.state.rawValue
-        case .delivered: return record.acknowledgedUnixMs == nil ? "delivered" : "acknowledged"
-        case .finished:
-            switch ActionTerminalState(rawValue: record.outcome?.terminalState ?? 0) {
-            case .succeeded: return "succeeded"
-            case .failed: return "failed"
-            case .rejected: return "rejected"
-            case .expired: return "expired"
-            case .cancelled: return "cancelled"
-            case .unspecified, .unrecognized: return "finished"
-            }
-        }
-    }
-
     func actionJSON(_ record: ActionRecord) -> [String: Any] {
         var json: [String: Any] = [
             "action_id": record.action.actionID, "agent_id": record.action.agentID,
             "kind": ActionParametersJSON.name(of: ActionKind(rawValue: record.action.kind)),
-            "sequence_number": record.sequenceNumber, "state": Self.lifecycleState(of: record),
+            "sequence_number": record.sequenceNumber, "state": record.lifecycleStateName,
             "created_unix_ms": record.action.createdUnixMs, "expires_unix_ms": record.action.expiresUnixMs,
             "push_attempts": record.pushAttempts,
         ]

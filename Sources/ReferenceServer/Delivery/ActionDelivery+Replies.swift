@@ -15,29 +15,45 @@ extension ActionDelivery {
     }
 
     /// Records the agent's ack, then pushes the agent's next action. Acking an action that is already
-    /// acknowledged or finished changes nothing.
+    /// acknowledged or finished changes nothing. Throws NOT_FOUND for an action that was never sent to
+    /// the agent (still queued, or ended before sending), so the agent discards the ack.
     func acknowledge(_ ack: ActionAck, agentID: String, overPush: Bool) throws(ProtocolFailure) {
         let record = try ownedAction(ack.actionId, agentID: agentID)
         let now = context.now
         let path = record.deliveryPath ?? (overPush ? .push : .heartbeat)
-        let changed = try context.stored("acknowledge action") { () throws(ServerStoreError) in
-            try context.store.acknowledgeAction(id: ack.actionId, deliveryPath: path, acknowledgedUnixMs: now)
+        // NOTE: the machine returns `startResultTimer`, but this server never ends an
+        // acknowledged action without a result. The specification allows that after 24 h and does
+        // not require it.
+        let step = try advance(record, .acknowledged) { (current, _) throws(ServerStoreError) in
+            try context.store.acknowledgeAction(id: current.action.actionID, deliveryPath: path, acknowledgedUnixMs: now)
         }
-        if changed {
+        switch step {
+        case .forbidden(_, let state):
+            throw ProtocolFailure(.notFound, "action \(ack.actionId) was never sent to this agent; it is \(state.rawValue)")
+        case .applied(_, _, _, written: true):
             (path == .push ? context.metrics.pushDeliveries : context.metrics.heartbeatDeliveries).add(1)
             context.metrics.deliveryLatencyMs.observe(Double(max(0, now - record.action.createdUnixMs)))
             context.log.info("action.acknowledged", ["action": ack.actionId, "agent": agentID, "path": path.rawValue])
+        case .applied(_, _, _, written: false):
+            break
         }
         pushQueued(agentID: agentID)
     }
 
     /// Records the agent's result, which acknowledges the action as well. A result for an action
     /// already finished (sent again from the agent's journal, or after the server ended it) keeps the
-    /// first outcome. Throws BAD_REQUEST for a result that breaks a rule: no terminal state, another
-    /// kind than the action's, or an upload that is not complete.
+    /// first outcome. Throws BAD_REQUEST for a result that breaks a rule: no terminal state or one
+    /// only the server sets, another kind than the action's, or an upload that is not complete.
+    /// Throws NOT_FOUND for an action that was never sent to the agent.
     func recordResult(_ result: ActionResult, agentID: String) throws(ProtocolFailure) {
         let record = try ownedAction(result.actionId, agentID: agentID)
-        guard record.state != .finished else { return }
+        // The machine returns `answerDuplicate` for any result to a finished action, whatever it
+        // reports, so a repeated result gets its receipt before the checks below.
+        var machine = try lifecycle(of: record)
+        if case .answerDuplicate = try? ActionLifecycleEvent.resultReceived(.failed).apply(to: &machine) {
+            return
+        }
+        let reported = try reportedOutcome(of: result)
         try validate(result, of: record, agentID: agentID)
 
         let now = context.now
@@ -45,21 +61,38 @@ extension ActionDelivery {
             terminalState: result.state.rawValue, errorCode: result.errorCode.rawValue,
             detail: String(decoding: Array(result.detail.utf8.prefix(4096)), as: UTF8.self),
             result: result.wireBytes(), finishedUnixMs: now)
-        let update = ActionUpdate(
-            state: .finished, acknowledgedUnixMs: record.acknowledgedUnixMs == nil ? now : nil, outcome: outcome)
-        let changed = try context.stored("finish action") { () throws(ServerStoreError) in
-            try context.store.updateAction(id: result.actionId, expectedStates: [.queued, .pushed, .delivered], update: update)
+        let step = try advance(record, .resultReceived(reported)) { (current, next) throws(ServerStoreError) in
+            let update = ActionUpdate(
+                state: ActionState(lifecycle: next), acknowledgedUnixMs: current.acknowledgedUnixMs == nil ? now : nil,
+                outcome: outcome)
+            return try context.store.updateAction(id: current.action.actionID, expectedStates: [current.state], update: update)
         }
-        if changed {
+        switch step {
+        case .forbidden(_, let state):
+            throw ProtocolFailure(.notFound, "action \(result.actionId) was never sent to this agent; it is \(state.rawValue)")
+        case .applied(_, _, _, written: true):
             context.log.info("action.finished", ["action": result.actionId, "agent": agentID, "state": result.state])
+        case .applied(_, _, _, written: false):
+            break
         }
         pushQueued(agentID: agentID)
     }
 
-    private func validate(_ result: ActionResult, of record: ActionRecord, agentID: String) throws(ProtocolFailure) {
-        guard result.state != .unspecified else {
+    private func reportedOutcome(of result: ActionResult) throws(ProtocolFailure) -> ActionLifecycleMachine.ReportedOutcome {
+        switch result.state {
+        case .succeeded: return .succeeded
+        case .failed: return .failed
+        case .rejected: return .rejected
+        case .expired: return .expired
+        case .unspecified:
             throw ProtocolFailure(.badRequest, "the result of \(result.actionId) has no terminal state")
+        case .cancelled, .unrecognized:
+            throw ProtocolFailure(
+                .badRequest, "the result of \(result.actionId) reports \(result.state), which only the server may set")
         }
+    }
+
+    private func validate(_ result: ActionResult, of record: ActionRecord, agentID: String) throws(ProtocolFailure) {
         guard result.kind.rawValue == record.action.kind else {
             throw ProtocolFailure(
                 .badRequest,
@@ -80,27 +113,33 @@ extension ActionDelivery {
     /// Cancels an action that is still queued. Throws BAD_REQUEST once it was sent on either path,
     /// because the agent may already be carrying it out.
     public func cancel(actionID: String) throws(ProtocolFailure) -> ActionRecord {
+        let record = try context.stored("action") { () throws(ServerStoreError) in try context.store.action(id: actionID) }
+        guard let record else { throw ProtocolFailure(.notFound, "no action has id \(actionID)") }
         let outcome = ActionOutcome(
             terminalState: ActionTerminalState.cancelled.rawValue, detail: "cancelled by an administrator",
             finishedUnixMs: context.now)
-        let changed = try context.stored("cancel action") { () throws(ServerStoreError) in
-            do throws(ServerStoreError) {
-                return try context.store.updateAction(
-                    id: actionID, expectedStates: [.queued], update: ActionUpdate(state: .finished, outcome: outcome))
-            } catch where error.code == .notFound {
-                return false
-            }
+        let step = try advance(record, .cancelRequested) { (current, next) throws(ServerStoreError) in
+            try context.store.updateAction(
+                id: actionID, expectedStates: [current.state],
+                update: ActionUpdate(state: ActionState(lifecycle: next), outcome: outcome))
         }
-        let record = try context.stored("action") { () throws(ServerStoreError) in try context.store.action(id: actionID) }
-        guard let record else { throw ProtocolFailure(.notFound, "no action has id \(actionID)") }
-        guard changed else {
-            throw ProtocolFailure(.badRequest, "action \(actionID) is \(record.state.rawValue) and can no longer be cancelled")
+        switch step {
+        case .forbidden(_, let state):
+            throw ProtocolFailure(.badRequest, "action \(actionID) is \(state.rawValue) and can no longer be cancelled")
+        case .applied(_, _, _, written: false):
+            throw ProtocolFailure(.badRequest, "action \(actionID) changed meanwhile and was not cancelled")
+        case .applied(_, _, _, written: true):
+            break
         }
+        let cancelled = try context.stored("action") { () throws(ServerStoreError) in try context.store.action(id: actionID) }
+        guard let cancelled else { throw ProtocolFailure(.notFound, "no action has id \(actionID)") }
         context.log.info("action.cancelled", ["action": actionID, "agent": record.action.agentID])
-        return record
+        return cancelled
     }
 
-    /// Finishes every action whose expiry passed before the agent acknowledged it.
+    /// Finishes every queued action whose expiry passed. This is the machine's `expiryReached`
+    /// for each of them. One statement applies it to all, because the machine's step depends on
+    /// the state alone. Actions that were sent are left to the agent's result.
     public func expireDue() {
         do {
             let expired = try context.store.expireActions(
@@ -115,9 +154,9 @@ extension ActionDelivery {
     }
 
     /// Returns the actions a heartbeat reply carries: the agent's queued, pushed and delivered actions
-    /// without an ack, in creation order, at most 100. Queued ones become `delivered` before the reply goes out.
-    /// They stay in every reply until the agent acks them, so a lost reply loses nothing. A queued
-    /// action the agent's current version cannot carry out is finished as rejected instead.
+    /// without an ack, in creation order, at most 100. Queued ones become `delivered` before the reply
+    /// goes out. They stay in every reply until the agent acks them, so a lost reply loses nothing. A
+    /// queued action the agent's current version cannot carry out is finished as rejected instead.
     func heartbeatPending(agent: AgentRecord) throws(ProtocolFailure) -> [ActionEnvelope] {
         let now = context.now
         let pending = try context.stored("unacknowledged actions") { () throws(ServerStoreError) in
@@ -129,7 +168,7 @@ extension ActionDelivery {
             do {
                 envelope = try ActionEnvelopes.envelope(for: record)
             } catch {
-                try reject(record, errorCode: .invalidParameters, reason: "its stored parameters do not decode: \(error)")
+                try rejectUndecodable(record, reason: "its stored parameters do not decode: \(error)")
                 continue
             }
             if record.state == .queued {
@@ -138,25 +177,45 @@ extension ActionDelivery {
                 if record.action.expiresUnixMs <= now { continue }
                 let kind = ActionKind(rawValue: record.action.kind)
                 if case .unsupported(let reason) = try decision(kind: kind, agent: agent, minimum: record.action.minimumAgentVersion) {
-                    try reject(record, errorCode: .agentVersionTooOld, reason: reason.description)
+                    try reject(record, reason: reason.description)
                     continue
                 }
-                // A false result means a push claimed the action meanwhile; the reply carries it all the same.
-                _ = try context.stored("deliver action by heartbeat") { () throws(ServerStoreError) in
-                    try context.store.updateAction(
-                        id: record.action.actionID, expectedStates: [.queued],
-                        update: ActionUpdate(state: .delivered, deliveryPath: .heartbeat))
-                }
+            }
+            // A queued action becomes delivered. A pushed or delivered one needs no write, and one
+            // that a push claimed meanwhile rides in the reply all the same.
+            _ = try advance(record, .sentInHeartbeatReply) { (current, next) throws(ServerStoreError) in
+                try context.store.updateAction(
+                    id: current.action.actionID, expectedStates: [current.state],
+                    update: ActionUpdate(state: ActionState(lifecycle: next), deliveryPath: .heartbeat))
             }
             envelopes.append(envelope)
         }
         return envelopes
     }
 
-    private func reject(_ record: ActionRecord, errorCode: ActionErrorCode, reason: String) throws(ProtocolFailure) {
+    /// Ends a queued action as rejected with AGENT_VERSION_TOO_OLD, through the machine's
+    /// `agentVersionTooOld`. Once it was sent, the machine forbids it and the action waits for the
+    /// agent's own answer.
+    private func reject(_ record: ActionRecord, reason: String) throws(ProtocolFailure) {
         let outcome = ActionOutcome(
-            terminalState: ActionTerminalState.rejected.rawValue, errorCode: errorCode.rawValue, detail: reason,
-            finishedUnixMs: context.now)
+            terminalState: ActionTerminalState.rejected.rawValue, errorCode: ActionErrorCode.agentVersionTooOld.rawValue,
+            detail: reason, finishedUnixMs: context.now)
+        let step = try advance(record, .agentVersionTooOld) { (current, next) throws(ServerStoreError) in
+            try context.store.updateAction(
+                id: current.action.actionID, expectedStates: [current.state],
+                update: ActionUpdate(state: ActionState(lifecycle: next), outcome: outcome))
+        }
+        if case .applied(_, _, _, written: true) = step {
+            context.log.warning("action.rejected", ["action": record.action.actionID, "reason": reason])
+        }
+    }
+
+    // NOTE: the machine has no event for stored parameters that no longer decode, which only a
+    // damaged or hand-edited database produces, so this rejection of a queued action bypasses it.
+    private func rejectUndecodable(_ record: ActionRecord, reason: String) throws(ProtocolFailure) {
+        let outcome = ActionOutcome(
+            terminalState: ActionTerminalState.rejected.rawValue, errorCode: ActionErrorCode.invalidParameters.rawValue,
+            detail: reason, finishedUnixMs: context.now)
         _ = try context.stored("reject action") { () throws(ServerStoreError) in
             try context.store.updateAction(
                 id: record.action.actionID, expectedStates: [.queued], update: ActionUpdate(state: .finished, outcome: outcome))

@@ -1,10 +1,6 @@
 import Dispatch
 import EACPProtocol
 
-// NOTE: ActionLifecycleMachine in EACPProtocol describes the same lifecycle, but delivery does not
-// run through it. The store's compare-and-set is the authority on an action's state across requests,
-// replicas and restarts, and the machine has no way to start from a stored state.
-
 /// Moves actions from the administrator to the agent and records what came back.
 ///
 /// Every state change is written to the store, by compare-and-set, before the server acts on it.
@@ -14,8 +10,10 @@ import EACPProtocol
 /// acknowledges them. The agent's journal of executed ids makes a second delivery of the same id
 /// run nothing.
 ///
-/// The states follow the lifecycle table of spec/actions.md. The store's `delivered` state with
-/// `acknowledgedUnixMs` set is the table's `acknowledged`.
+/// `ActionLifecycleMachine` decides every transition. Each step reads the action from the store,
+/// restores the machine in the stored state, applies the event, and writes the machine's next state
+/// by compare-and-set, so the store stays the authority across requests, replicas and restarts. The
+/// store's `delivered` state with `acknowledgedUnixMs` set is the machine's `acknowledged`.
 public final class ActionDelivery: Sendable {
     let context: ServerContext
 
@@ -100,31 +98,36 @@ public final class ActionDelivery: Sendable {
     }
 
     /// Marks one action `pushed`, sends it and arms the ack timer. When the socket is already gone the
-    /// action goes back to `queued`, because it was never sent.
+    /// claim is undone and the action is `queued` again: its bytes never left, so for the machine it
+    /// was never pushed.
     private func push(_ record: ActionRecord) throws {
         let actionID = record.action.actionID
         let envelope = try ActionEnvelopes.envelope(for: record)
-        let claimed = try context.store.updateAction(
-            id: actionID, expectedStates: [.queued],
-            update: ActionUpdate(state: .pushed, deliveryPath: .push, pushedUnixMs: context.now))
-        guard claimed else { return }
+        let step = try advance(record, .pushChannelAvailable) { (current, next) throws(ServerStoreError) in
+            try context.store.updateAction(
+                id: actionID, expectedStates: [current.state],
+                update: ActionUpdate(state: ActionState(lifecycle: next), deliveryPath: .push, pushedUnixMs: context.now))
+        }
+        guard case .applied(_, .sendPush(let ackTimeoutMilliseconds), _, written: true) = step else { return }
 
         guard context.pushChannels.send(.action(envelope), to: record.action.agentID) else {
             _ = try context.store.updateAction(id: actionID, expectedStates: [.pushed], update: ActionUpdate(state: .queued))
             return
         }
         context.log.debug("action.pushed", ["action": actionID, "agent": record.action.agentID])
-        let timeout = DispatchTimeInterval.milliseconds(Int(context.settings.pushAckTimeoutMs))
+        let timeout = DispatchTimeInterval.milliseconds(Int(ackTimeoutMilliseconds))
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
             ackTimedOut(actionID: actionID)
         }
     }
 
     /// Moves a pushed action without an ack to `delivered`, so heartbeat replies carry it. It is not
-    /// pushed again.
+    /// pushed again. The machine forbids the event once the ack or a result arrived, and then
+    /// nothing changes.
     func ackTimedOut(actionID: String) {
         do {
-            if try context.store.updateAction(id: actionID, expectedStates: [.pushed], update: ActionUpdate(state: .delivered)) {
+            guard let record = try context.store.action(id: actionID) else { return }
+            if case .applied(_, _, _, written: true) = try advance(record, .ackTimedOut, write: moveToHeartbeatPath) {
                 context.log.info("action.ack_timeout", ["action": actionID])
             }
         } catch {
@@ -137,7 +140,13 @@ public final class ActionDelivery: Sendable {
     /// can arrive on a closed channel.
     func pushChannelClosed(agentID: String) {
         do {
-            let moved = try context.store.deliverPushedActions(agentID: agentID)
+            var moved = 0
+            let pushed = try context.store.actions(agentID: agentID, states: [.pushed], limit: Self.maximumPendingActions)
+            for record in pushed {
+                if case .applied(_, _, _, written: true) = try advance(record, .pushChannelLost, write: moveToHeartbeatPath) {
+                    moved += 1
+                }
+            }
             if moved > 0 {
                 context.log.info("action.push_channel_lost", ["agent": agentID, "count": moved])
             }
@@ -147,8 +156,18 @@ public final class ActionDelivery: Sendable {
         }
     }
 
+    private func moveToHeartbeatPath(_ current: ActionRecord, _ next: ActionLifecycleMachine.StateName)
+        throws(ServerStoreError) -> Bool
+    {
+        try context.store.updateAction(
+            id: current.action.actionID, expectedStates: [current.state],
+            update: ActionUpdate(state: ActionState(lifecycle: next)))
+    }
+
     /// Moves every `pushed` action to `delivered`: after a restart no socket is open, so nothing can
-    /// ack them, and the next heartbeat reply carries them instead.
+    /// ack them, and the next heartbeat reply carries them instead. This is the machine's
+    /// `pushChannelLost` for each of them. One statement applies it to all, because the machine's
+    /// step depends on the state alone and a fleet may have one pushed action per agent.
     public func recoverAfterRestart() throws(ServerStoreError) -> Int {
         try context.store.deliverPushedActions(agentID: nil)
     }
