@@ -68,7 +68,10 @@ enum HTTPHeadParsing {
         guard value.allSatisfy(isFieldValueByte) else {
             throw HTTPError(.invalidHeader, "value of header '\(ascii(name))' contains a control character")
         }
-        return (ascii(name), String(latin1(value).trimmingASCIIWhitespace()))
+        // Trimming the bytes before decoding builds the value's String once.
+        let start = value.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? value.endIndex
+        let end = value.lastIndex { $0 != 0x20 && $0 != 0x09 }.map { $0 + 1 } ?? start
+        return (ascii(name), latin1(value[start..<end]))
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
