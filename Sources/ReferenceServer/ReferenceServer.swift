@@ -42,10 +42,11 @@ public final class ReferenceServer: Sendable {
         configuration.host = settings.listenHost
         configuration.port = settings.listenPort
         configuration.limits.maxBodyBytes = settings.maximumBodyBytes
+        configuration.maxConnections = settings.maximumConnections
         group = try EventLoopGroup(loopCount: max(1, min(EventLoopGroup.coreCount, 4)))
         server = HTTPServer(
             configuration: configuration, router: ServerRoutes(context: context, delivery: delivery, terminals: terminals).makeRouter(),
-            group: group, makeSecurity: { try TLSStream(context: tlsContext) })
+            group: group, makeSecurity: { try TLSSession(context: tlsContext) })
     }
 
     /// Puts actions left `pushed` by an earlier process back on the heartbeat path, starts

@@ -71,7 +71,7 @@ struct ServerEndpoint: Sendable {
         let context = try TLSContext(configuration: .client(
             trustedCAPEM: caPEM, expectedHostName: "127.0.0.1", certificateChainPEM: identity?.certificatePEM,
             privateKeyPEM: identity?.keyPEM))
-        return ClientConnector(host: "127.0.0.1", port: port) { try TLSStream(context: context) }
+        return ClientConnector(host: "127.0.0.1", port: port) { try TLSSession(context: context) }
     }
 
     func client(identity: (certificatePEM: String, keyPEM: String)? = nil) throws -> HTTPClient {

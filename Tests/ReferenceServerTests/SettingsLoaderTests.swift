@@ -52,4 +52,22 @@ struct SettingsLoaderTests {
         }
         #expect(error.code == .missingValue)
     }
+
+    @Test func maximumConnectionsDefaultsToFleetSize() throws {
+        let settings = try SettingsLoader.load(arguments: [], environment: [:])
+        #expect(settings.maximumConnections == 100_000)
+    }
+
+    @Test func maximumConnectionsFlagSets() throws {
+        let settings = try SettingsLoader.load(arguments: ["--maximum-connections", "250000"], environment: [:])
+        #expect(settings.maximumConnections == 250_000)
+    }
+
+    @Test func zeroMaximumConnectionsRejected() throws {
+        let error = try #require(throws: SettingsError.self) {
+            try SettingsLoader.load(arguments: ["--maximum-connections", "0"], environment: [:])
+        }
+        #expect(error.code == .invalidValue)
+        #expect(error.source == .flag("--maximum-connections"))
+    }
 }

@@ -41,6 +41,12 @@ public struct ServerSettings: Hashable, Sendable {
     /// A live terminal closes after this long in any case. One hour.
     public var terminalMaximumDurationSeconds: UInt32 = 3_600
 
+    /// Connections the listener serves at once. A new one above it gets 503 and is closed. Every
+    /// agent keeps one push channel open, so this bounds the fleet one server can carry. 100,000 idle
+    /// TLS WebSockets take about 1.5 GiB, from the 15.3 to 15.6 KiB per connection that the
+    /// transport benchmark measured for `HTTPServer` alone.
+    public var maximumConnections = 100_000
+
     /// Threads that run request handlers. Handlers block on the store, so more than one keeps a slow
     /// write from stalling every agent.
     public var workerThreads = 4

@@ -47,6 +47,9 @@ public struct SettingDefinition: Sendable {
                 \.terminalIdleTimeoutSeconds, 10...86_400),
         integer("terminal_maximum_duration_seconds", "live terminal closes after this long in any case, in seconds",
                 \.terminalMaximumDurationSeconds, 10...86_400),
+        integer("maximum_connections",
+                "connections served at once, a count; each idle push channel takes about 16 KiB of memory "
+                    + "and one open file", \.maximumConnections, 1...10_000_000),
         integer("worker_threads", "threads that run request handlers, a count", \.workerThreads, 1...256),
         integer("drain_timeout_ms", "time to finish requests in flight after SIGTERM, in milliseconds",
                 \.drainTimeoutMs, 0...600_000),

@@ -16,7 +16,7 @@ public struct AdminClient: Sendable {
             expectedHostName: settings.listenHost))
         group = try EventLoopGroup(loopCount: 1)
         let connector = ClientConnector(host: settings.listenHost, port: settings.listenPort) {
-            try TLSStream(context: tlsContext)
+            try TLSSession(context: tlsContext)
         }
         client = HTTPClient(connector: connector, group: group)
     }
