@@ -25,15 +25,21 @@ public final class Agent: Sendable {
     let downloadsInProgress = Mutex<Set<DownloadKind>>([])
     /// Installs a verified upgrade package; the default only stages it.
     let upgradeHook: any UpgradeInstallHook
+    /// The version this agent reports: `AgentIdentity.version` except in tests that play an upgrade.
+    let version: String
 
     let actions: ActionProcessor
     let push: PushChannel
     let isolation: any IsolationBackend
 
     /// Opens the state folder and the store. Fails when the folder or the CA file is unusable.
-    public init(options: AgentOptions, log: AgentLog = AgentLog(), upgradeHook: any UpgradeInstallHook = StagingOnlyHook()) throws {
+    public init(
+        options: AgentOptions, log: AgentLog = AgentLog(), upgradeHook: any UpgradeInstallHook = StagingOnlyHook(),
+        version: String = AgentIdentity.version
+    ) throws {
         self.options = options
         self.upgradeHook = upgradeHook
+        self.version = version
         self.log = log
         try FileManager.default.createDirectory(
             atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -57,9 +63,10 @@ public final class Agent: Sendable {
         try link.useCredentials(
             certificateChainPEM: credentials.certificateChainPEM, privateKeyPEM: credentials.privateKeyPEM)
         configureLogUpload()
-        log.info("agent", "agent.started", ["agent": credentials.agentID, "server": options.serverURL, "version": AgentIdentity.version])
+        log.info("agent", "agent.started", ["agent": credentials.agentID, "server": options.serverURL, "version": version])
 
         actions.finishInterruptedActions()
+        finishInterruptedUpgrade()
         start { await self.heartbeatLoop() }
         start { await self.eventLoop() }
         start { await self.statusReportLoop() }

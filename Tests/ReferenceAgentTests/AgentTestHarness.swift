@@ -11,15 +11,20 @@ import Foundation
 final class AgentTestHarness: @unchecked Sendable {
     let folder: String
     private(set) var server: ReferenceServer
-    let agent: Agent
+    private(set) var agent: Agent
     /// The launch contract's variables, for starting `eacp-agent` as a child process too.
     let environment: [String: String]
     private var settings: ServerSettings
     private var runTask: Task<Void, Never>?
+    private let upgradeHook: any UpgradeInstallHook
 
     /// With `runsAgent` false the in-process agent is created but never started, for tests that run
     /// `eacp-agent` as a child process instead.
-    init(watch: Bool = false, quarantineRoots: [String]? = nil, runsAgent: Bool = true) async throws {
+    init(
+        watch: Bool = false, quarantineRoots: [String]? = nil, runsAgent: Bool = true,
+        upgradeHook: any UpgradeInstallHook = StagingOnlyHook()
+    ) async throws {
+        self.upgradeHook = upgradeHook
         folder = NSTemporaryDirectory() + "eacp-agent-test-" + UUID().uuidString
         settings = ServerSettings()
         settings.dataDirectory = folder + "/server"
@@ -42,10 +47,56 @@ final class AgentTestHarness: @unchecked Sendable {
         if watch { environment["EACP_WATCH_DIR"] = folder + "/watch" }
         self.environment = environment
         let options = try AgentOptions(arguments: [], environment: environment)
-        agent = try Agent(options: options, log: AgentLog(minimumLevel: .error))
+        agent = try Agent(options: options, log: AgentLog(minimumLevel: .error), upgradeHook: upgradeHook)
         guard runsAgent else { return }
         let agent = self.agent
         runTask = Task { try? await agent.run() }
+    }
+
+    /// Stops the agent and starts another on the same state folder that reports `version`, as the
+    /// new build does after an upgrade hook restarts the agent.
+    func restartAgent(version: String) async throws {
+        agent.stop()
+        await runTask?.value
+        let options = try AgentOptions(arguments: [], environment: environment)
+        agent = try Agent(options: options, log: AgentLog(minimumLevel: .error), upgradeHook: upgradeHook, version: version)
+        let agent = self.agent
+        runTask = Task { try? await agent.run() }
+    }
+
+    /// Stores `bytes` as the server's current content revision, recorded with `sha256`, which a
+    /// test may set to a wrong digest.
+    func publishContent(_ bytes: [UInt8], revision: Int64, sha256: [UInt8]) throws {
+        let path = folder + "/published-\(revision).bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try server.context.store.publishContentRevision(
+            ContentRevisionRecord(
+                revision: revision, sha256: sha256, filePath: path, sizeBytes: Int64(bytes.count),
+                publishedUnixMs: AgentClock.nowUnixMs(), downgrade: false))
+    }
+
+    /// Stores `build` as the agent build of `version`, assigns that version to this agent and
+    /// returns the installation package the server offers for it.
+    func assignUpgrade(build: [UInt8], version: String) throws -> (sizeBytes: Int64, sha256: [UInt8]) {
+        let path = folder + "/build-\(version)"
+        try Data(build).write(to: URL(fileURLWithPath: path))
+        let store = server.context.store
+        try store.storeAgentBuild(
+            AgentBuildRecord(
+                version: version, platform: UpgradePackages.anyPlatform, filePath: path, sizeBytes: Int64(build.count),
+                sha256: ReferenceAgent.SHA256.digest(build), builtUnixMs: AgentClock.nowUnixMs()))
+        try store.assignUpgrade(
+            UpgradeAssignmentRecord(target: .agent(agentID ?? ""), version: version, assignedUnixMs: AgentClock.nowUnixMs()))
+        guard let agent = try store.agent(id: agentID ?? ""),
+            let package = try UpgradePackages(context: server.context).package(for: agent)
+        else { throw TestFailure("the server built no upgrade package for \(version)") }
+        return (package.sizeBytes, package.sha256)
+    }
+
+    /// The heartbeat the server recorded last for this agent, or nil before the first one.
+    func lastRecordedHeartbeat() throws -> Heartbeat? {
+        guard let bytes = try server.context.store.agent(id: agentID ?? "")?.lastHeartbeat else { return nil }
+        return try Heartbeat(wireBytes: bytes)
     }
 
     /// Stops the server, keeping its data folder, as an outage would.

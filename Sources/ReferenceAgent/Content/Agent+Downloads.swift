@@ -2,22 +2,6 @@ import EACPProtocol
 import EACPTransport
 import Foundation
 
-/// Installs a verified agent upgrade package. The agent stages the package and calls the hook;
-/// an implementation replaces the agent's binary and restarts it.
-public protocol UpgradeInstallHook: Sendable {
-    /// Returns nil on success, or why the install failed.
-    func install(packagePath: String, version: String) async -> String?
-}
-
-/// Leaves the package staged in the state folder and reports the upgrade as failed, because this
-/// build does not know how the endpoint installs software.
-public struct StagingOnlyHook: UpgradeInstallHook {
-    public init() {}
-    public func install(packagePath: String, version: String) async -> String? {
-        "the package is staged at \(packagePath); no install hook is configured"
-    }
-}
-
 extension Agent {
     /// Downloads, verifies and installs offered content when the offer rules allow it.
     func contentOffered(_ offer: ContentOffer) async {
@@ -51,36 +35,9 @@ extension Agent {
         }
     }
 
-    /// Downloads and verifies an offered upgrade package, stages it and hands it to the install hook.
-    func upgradeOffered(_ offer: UpgradeOffer) async {
-        guard let target = try? AgentVersion(parsing: offer.version), offer.sha256.count == 32 else {
-            log.warning("upgrade", "upgrade_offer.invalid", ["version": offer.version])
-            return
-        }
-        if let last = try? store.lastUpgrade(), let record = try? Heartbeat.UpgradeRecord(wireBytes: last),
-            (try? AgentVersion(parsing: record.toVersion)) == target
-        {
-            return
-        }
-        guard let path = await download(
-            .upgrade, version: target.description, path: "upgrades/\(target)", size: offer.sizeBytes, sha256: offer.sha256)
-        else { return }
-        let staged = options.stateDirectory + "/upgrade-\(target).pkg"
-        rename(path, staged)
-        let failure = await upgradeHook.install(packagePath: staged, version: target.description)
-        var record = Heartbeat.UpgradeRecord()
-        record.fromVersion = AgentIdentity.version
-        record.toVersion = target.description
-        record.outcome = failure == nil ? .succeeded : .failed
-        record.finishedUnixMs = AgentClock.nowUnixMs()
-        record.detail = String((failure ?? "").utf8.prefix(1024)) ?? ""
-        try? store.storeLastUpgrade(encoded: record.wireBytes())
-        log.info("upgrade", "upgrade.finished", ["version": target, "outcome": record.outcome, "detail": record.detail])
-    }
-
     /// Fetches a package with Range requests from where an earlier attempt stopped. Returns the
     /// verified file, or nil after a failure, so that the next offer retries.
-    private func download(_ kind: DownloadKind, version: String, path: String, size: UInt64, sha256: [UInt8]) async -> String? {
+    func download(_ kind: DownloadKind, version: String, path: String, size: UInt64, sha256: [UInt8]) async -> String? {
         guard downloadsInProgress.withLock({ $0.insert(kind).inserted }) else { return nil }
         defer { downloadsInProgress.withLock { _ = $0.remove(kind) } }
         let folder = options.stateDirectory + "/downloads"
@@ -100,6 +57,7 @@ extension Agent {
                 response = try await link.download(path, from: offset)
             } catch {
                 log.warning("download", "download.failed", ["kind": kind.rawValue, "offset": offset, "error": error])
+                recordDownloadFailure("\(kind.rawValue) \(version) download failed at byte \(offset): \(error)")
                 return nil
             }
             guard let handle = FileHandle(forWritingAtPath: file) else { return nil }
@@ -117,9 +75,17 @@ extension Agent {
         let attributes = try? FileManager.default.attributesOfItem(atPath: file)
         guard (attributes?[.size] as? NSNumber)?.uint64Value == size, SHA256.digest(filePath: file) == sha256 else {
             log.warning("download", "download.verification_failed", ["kind": kind.rawValue, "version": version])
+            recordDownloadFailure("\(kind.rawValue) \(version) does not match the offered size and SHA-256")
             try? FileManager.default.removeItem(atPath: file)
             return nil
         }
         return file
+    }
+
+    private func recordDownloadFailure(_ message: String) {
+        runtime.withLock {
+            $0.downloadFailures += 1
+            $0.lastDownloadError = message
+        }
     }
 }

@@ -46,6 +46,7 @@ extension Agent {
         let usedProxy = link.proxy
         do {
             let reply: HeartbeatReply = try await link.post("heartbeat", heartbeat)
+            upgradeReported(heartbeat.lastUpgrade)
             try handleHeartbeatReply(reply, usedProxy: usedProxy)
             log.debug("heartbeat", "heartbeat.answered", ["sequence": heartbeat.sequenceNumber])
             return .success(reply)
@@ -65,7 +66,7 @@ extension Agent {
     /// Builds a heartbeat with the state as it is now and a new sequence number.
     func buildHeartbeat() throws -> Heartbeat {
         var heartbeat = Heartbeat()
-        heartbeat.agentVersion = AgentIdentity.version
+        heartbeat.agentVersion = version
         heartbeat.sequenceNumber = UInt64(try store.nextHeartbeatSequenceNumber())
         heartbeat.agentTimeUnixMs = AgentClock.nowUnixMs()
         if let content = try store.installedContent() {
@@ -93,9 +94,7 @@ extension Agent {
         proxy.actionId = state.proxyActionID
         heartbeat.proxy = proxy
         heartbeat.queueDepths = try queueDepths()
-        if let last = try store.lastUpgrade() {
-            heartbeat.lastUpgrade = try? Heartbeat.UpgradeRecord(wireBytes: last)
-        }
+        heartbeat.lastUpgrade = try upgradeRecordToReport()
         return heartbeat
     }
 

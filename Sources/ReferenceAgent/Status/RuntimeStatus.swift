@@ -25,6 +25,9 @@ public struct RuntimeStatus: Codable, Hashable, Sendable {
     public var clockOffsetMs: Int64 = 0
     public var lastEventsSentUnixMs: Int64?
     public var lastEventsError = ""
+    /// Content and upgrade downloads that failed or did not match the offer, since the agent started.
+    public var downloadFailures: Int64 = 0
+    public var lastDownloadError = ""
 }
 
 extension RuntimeStatus.Push {

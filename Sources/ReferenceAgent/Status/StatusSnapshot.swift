@@ -102,7 +102,7 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
         let proxyMode = state.pendingProxyChange != nil ? "proxy_pending" : (state.proxy.isDirect ? "direct" : "proxy_confirmed")
         return StatusSnapshot(
             pid: getpid(), writtenUnixMs: AgentClock.nowUnixMs(),
-            agentId: agent.credentials.withLock { $0?.agentID }, agentVersion: AgentIdentity.version,
+            agentId: agent.credentials.withLock { $0?.agentID }, agentVersion: agent.version,
             serverUrl: agent.options.serverURL.description,
             pushChannel: PushChannel(
                 state: runtime.push.state, connectedSinceUnixMs: runtime.push.connectedSinceUnixMs,
