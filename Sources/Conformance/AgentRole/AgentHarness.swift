@@ -53,11 +53,15 @@ public final class AgentHarness: Sendable {
             throw RunnerError(.harness, "cannot start the harness server: \(error)")
         }
         try await startAgent()
-        let ready = try? await waitFor(timeout: .seconds(30)) { [handlers] in handlers.observations.value.heartbeats.first }
-        guard ready != nil else {
+        let ready = try? await waitFor(timeout: .seconds(30)) { [handlers, agent] () -> Bool? in
+            if handlers.observations.value.heartbeats.first != nil { return true }
+            return agent.value?.isRunning == false ? false : nil
+        }
+        guard ready == true else {
             let tail = agent.value?.logTail() ?? ""
+            let what = ready == false ? "exited with status \(agent.value?.exitStatus ?? -1) before its first heartbeat" : "sent no heartbeat within 30 s of its start"
             await stop()
-            throw RunnerError(.harness, "the agent sent no heartbeat within 30 s of its start; its log ends with:\n\(tail)")
+            throw RunnerError(.harness, "the agent \(what); its log ends with:\n\(tail)")
         }
     }
 
