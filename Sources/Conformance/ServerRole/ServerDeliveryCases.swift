@@ -2,8 +2,8 @@ import EACPProtocol
 import EACPTransport
 import Foundation
 
-/// How a server delivers actions it may not push, in which order heartbeat replies carry them, and
-/// what happens to a push whose channel closes before the ack.
+/// Server cases for action delivery: actions the server may not push, the order of heartbeat
+/// replies, and a push whose channel closes before the ack.
 enum ServerDeliveryCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
         [belowPushVersion(target), heartbeatOrder(target), closedBeforeAck(target)]

@@ -83,7 +83,7 @@ struct JSONObject {
         return number.boolValue
     }
 
-    /// Whether a number JSONSerialization returned was the JSON literal `true` or `false`.
+    /// Returns whether a number from JSONSerialization was the JSON literal `true` or `false`.
     ///
     /// `value is Bool` cannot tell: on Linux it holds for the JSON numbers 0 and 1 as well. A JSON
     /// boolean comes back with Objective-C type encoding "c" (char), and a JSON number never does.

@@ -99,7 +99,7 @@ struct ServerRoutes {
         _ handler: @escaping @Sendable (ServerRequest) throws(ProtocolFailure) -> ServerResponse
     ) {
         // The handlers check Content-Type themselves (`decodeBody`), so that a 415 carries an
-        // ErrorReply; the transport's own check would answer in plain text.
+        // ErrorReply. The transport's own check would respond in plain text.
         let options = HTTPRouteOptions(maxBodyBytes: method == .get ? 0 : context.settings.maximumBodyBytes)
         router.add(method, path, options: options) { [context] request in
             let serverRequest = ServerRequest(
