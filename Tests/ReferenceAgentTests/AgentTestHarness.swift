@@ -22,7 +22,7 @@ final class AgentTestHarness: @unchecked Sendable {
     /// `eacp-agent` as a child process instead.
     init(
         watch: Bool = false, quarantineRoots: [String]? = nil, runsAgent: Bool = true,
-        upgradeHook: any UpgradeInstallHook = StagingOnlyHook()
+        upgradeHook: any UpgradeInstallHook = StagingOnlyHook(), pushPingIntervalMs: UInt32 = 30_000
     ) async throws {
         self.upgradeHook = upgradeHook
         folder = NSTemporaryDirectory() + "eacp-agent-test-" + UUID().uuidString
@@ -32,6 +32,7 @@ final class AgentTestHarness: @unchecked Sendable {
         settings.heartbeatIntervalMs = 1_000
         settings.heartbeatJitterMs = 0
         settings.pushAckTimeoutMs = 1_000
+        settings.pushPingIntervalMs = pushPingIntervalMs
         server = try ReferenceServer(settings: settings, log: .silent)
         let port = try await server.start().port
         // A restarted server must listen where the agent expects it.

@@ -65,10 +65,10 @@ final class PushChannel: Sendable {
             do {
                 var configuration = WebSocketConfiguration()
                 configuration.pingInterval = .milliseconds(settings.pushPingIntervalMs)
-                // NOTE: the WebSocket closes the channel when one ping goes unanswered until the next
-                // is due, so the missed pong limit acts as 1 whatever the server sets. Counting several
-                // misses needs the transport to report pongs to its owner.
-                configuration.pongTimeout = .milliseconds(settings.pushPingIntervalMs)
+                // The WebSocket closes with 1001 once this many pings in a row get no pong before the
+                // next ping is due, so no separate pong deadline is set.
+                configuration.missedPongLimit = Int(settings.pushMissedPongLimit)
+                configuration.pongTimeout = nil
                 let opened = try await WebSocketClient.connect(
                     try link.connector(), path: "/eacp/v1/push", group: link.group, configuration: configuration)
                 failures = 0
@@ -84,6 +84,7 @@ final class PushChannel: Sendable {
                 log.info("push", "push.connected", ["server": link.serverURL])
                 agent.actions.flushReplies()
                 let retryAfterMs = await serve(opened, agent: agent)
+                recordLiveness(agent)
                 socket.withLock { $0 = nil }
                 terminals.endAll(reason: "the push channel closed")
                 let result = opened.closeResult
@@ -99,6 +100,20 @@ final class PushChannel: Sendable {
                 let delay = Backoff.pushReconnect(failures: failures, fraction: Double.random(in: 0...1))
                 log.warning("push", "push.connect_failed", ["error": error, "retry_in_ms": delay])
                 await pause(agent, milliseconds: delay)
+            }
+        }
+    }
+
+    /// Copies the open channel's last ping and pong times into the runtime status, where they stay
+    /// after the channel closes.
+    func recordLiveness(_ agent: Agent) {
+        guard let liveness = socket.withLock({ $0?.liveness }) else { return }
+        agent.runtime.withLock {
+            if let sent = liveness.lastPingSent {
+                $0.push.lastPingUnixMs = Int64((sent.timeIntervalSince1970 * 1_000).rounded())
+            }
+            if let received = liveness.lastPongReceived {
+                $0.push.lastPongUnixMs = Int64((received.timeIntervalSince1970 * 1_000).rounded())
             }
         }
     }

@@ -44,8 +44,9 @@ public enum StatusCommand {
             "Proxy:          " + (snapshot.proxy.host.map { "\($0):\(snapshot.proxy.port ?? 0) (\(snapshot.proxy.mode))" } ?? "none (direct)"),
             "TLS:            \(snapshot.tls.version ?? "not yet connected") \(snapshot.tls.cipher ?? "")",
             "Server cert:    sha256 \(snapshot.tls.serverCertificateSha256 ?? "unknown")",
-            "Last ping:      \(push.lastPingUnixMs.map { time($0) } ?? "not reported by the transport")",
-            "Last pong:      \(push.lastPongUnixMs.map { time($0) } ?? "not reported by the transport")",
+            "Last ping:      \(push.lastPingUnixMs.map { time($0) } ?? "none sent yet")",
+            "Last pong:      \(push.lastPongUnixMs.map { time($0) } ?? "none received yet")",
+            "Missed pongs:   closes after \(push.missedPongLimit) in a row",
             "Connects:       \(push.connectCount)" + (push.lastError.isEmpty ? "" : ", last error: \(push.lastError)"),
         ]
         if let next = push.nextAttemptUnixMs, push.state != "connected" {

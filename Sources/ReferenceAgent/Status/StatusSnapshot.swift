@@ -94,6 +94,7 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
 
     /// Reads the agent's state from memory, the state file and the store.
     static func capture(_ agent: Agent) throws -> StatusSnapshot {
+        agent.push.recordLiveness(agent)
         let runtime = agent.runtime.withLock { $0 }
         let state = agent.localState.current
         let tls = agent.link.observation.current
