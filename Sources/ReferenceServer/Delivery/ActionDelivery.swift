@@ -75,16 +75,17 @@ public final class ActionDelivery: Sendable {
         return ActionGate.decision(kind: kind, agentVersion: version, actionMinimum: actionMinimum)
     }
 
-    /// Pushes the agent's oldest action that has no acknowledgement yet, when it is still queued and
-    /// the agent's version takes its kind by push. Only one pushed action waits for its ack at a time
-    /// and an action is pushed only after every earlier one was acknowledged or finished, so the
-    /// agent receives actions in creation order. The ack of that action pushes the next one.
+    /// Pushes the agent's oldest action that has no acknowledgement yet, when the agent's version
+    /// takes its kind by push and the machine allows the push, which it does only while the action
+    /// is queued. Only one pushed action waits for its ack at a time and an action is pushed only
+    /// after every earlier one was acknowledged or finished, so the agent receives actions in
+    /// creation order. The ack of that action pushes the next one.
     public func pushQueued(agentID: String) {
         guard context.pushChannels.connection(agentID: agentID) != nil else { return }
         do {
             guard let agent = try context.store.agent(id: agentID),
                 let oldest = try context.store.unacknowledgedActions(agentID: agentID, limit: 1).first,
-                oldest.state == .queued, oldest.action.expiresUnixMs > context.now
+                oldest.action.expiresUnixMs > context.now
             else { return }
             let kind = ActionKind(rawValue: oldest.action.kind)
             guard try decision(kind: kind, agent: agent, minimum: oldest.action.minimumAgentVersion).allowsPush else { return }
