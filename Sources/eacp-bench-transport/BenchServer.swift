@@ -26,7 +26,8 @@ struct BenchIdentity {
 }
 
 /// The server under test: EACP's HTTPServer on its event loop group, with TLS 1.2 and two routes.
-/// `POST /eacp/v1/heartbeat` returns the same 200-byte body for every request, and `GET /eacp/v1/push`
+/// `POST /eacp/v1/heartbeat` returns the same 200-byte body for every request from a synchronous
+/// handler, which runs on the event loop thread as nginx replies from its worker, and `GET /eacp/v1/push`
 /// accepts WebSockets and keeps them open without sending anything but the keep-alive pings.
 enum BenchServer {
     static let responseBody = [UInt8](repeating: UInt8(ascii: "x"), count: 200)
@@ -44,7 +45,7 @@ enum BenchServer {
                 certificateChainPEM: try identity.read(identity.certificatePath),
                 privateKeyPEM: try identity.read(identity.privateKeyPath)))
         var router = HTTPRouter()
-        router.add(.post, postPath) { _ in
+        router.addSynchronous(.post, postPath) { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/x-protobuf"], body: responseBody)
         }
         router.addWebSocket(pushPath) { _, _ in }
@@ -59,8 +60,8 @@ enum BenchServer {
         // Written unbuffered, because standard output is a pipe to the process that waits for this line.
         FileHandle.standardOutput.write(Data("listening \(address.port)\n".utf8))
 
-        // A thread of its own waits on standard input, because handlers run on the cooperative pool and
-        // one of its two threads must not block.
+        // A thread of its own waits on standard input, because the cooperative pool has only two threads
+        // here and none of them may block.
         Thread.detachNewThread {
             while FileHandle.standardInput.availableData.count > 0 {}
             exit(0)
