@@ -3,8 +3,9 @@ import Synchronization
 /// An HTTP/1.1 server on an event loop group, serving the routes of an `HTTPRouter` and upgrading
 /// WebSocket routes.
 ///
-/// One loop accepts and hands each connection to the next loop round-robin. Handlers run as tasks off
-/// the loops. `shutdown` stops accepting, closes idle connections, lets requests in flight finish, and
+/// One loop accepts and hands each connection to the next loop round-robin. Handlers added with
+/// `HTTPRouter.add` run as tasks off the loops, and those added with `addSynchronous` on the connection's
+/// loop. `shutdown` stops accepting, closes idle connections, lets requests in flight finish, and
 /// closes what is left when the grace period ends.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
