@@ -4,6 +4,7 @@ import Foundation
 
 let usage = """
     Usage: swift run -c release eacp-bench-codec [--round-seconds SECONDS] [--rounds COUNT] [--no-python]
+           swift run -c release eacp-bench-codec --repeat COUNT VECTOR decode|encode
 
     Times the package's codec and Python's protobuf package on the same three vectors from spec/vectors
     (a full heartbeat, a heartbeat reply with three pending actions, a batch of 64 security events) and
@@ -12,6 +13,10 @@ let usage = """
     that load from other processes reaches both alike.
 
     Python is $EACP_PYTHON, or .venv/bin/python under the package root.
+
+    --repeat runs one operation COUNT times on VECTOR with no timing, no Python and no output, for
+    instruction counters such as valgrind --tool=callgrind. Two runs with different counts give the
+    instructions of one operation as the difference of their totals divided by the difference of COUNT.
     """
 
 let benchmarkVectors = ["heartbeat-full", "heartbeat-reply-three-pending-actions", "security-event-batch-64"]
@@ -20,6 +25,9 @@ struct Options {
     var roundSeconds = 0.5
     var rounds = 5
     var python = true
+
+    /// Set by `--repeat`: run one operation on one vector this many times instead of timing.
+    var repeated: (count: Int, vector: String, operation: String)?
 }
 
 func exitWithError(_ message: String) -> Never {
@@ -43,6 +51,14 @@ func parseOptions(_ arguments: [String]) -> Options {
             }
             options.rounds = value
         case "--no-python": options.python = false
+        case "--repeat":
+            guard let count = remaining.popFirst().flatMap(Int.init), count > 0,
+                  let vector = remaining.popFirst(), let operation = remaining.popFirst(),
+                  operation == "decode" || operation == "encode"
+            else {
+                exitWithError("--repeat needs a positive COUNT, a vector name and decode or encode")
+            }
+            options.repeated = (count, vector, operation)
         case "--help", "-h":
             print(usage)
             exit(0)
@@ -85,6 +101,22 @@ func measureSwift(_ vector: TestVector, schema: ProtoSchema, options: Options) t
     return Measurement(vector: vector.name, size: bytes.count, decode: decode, encode: encode)
 }
 
+/// Runs `operation` on `vector` `count` times, with nothing else in the loop, for instruction counters.
+func repeatOperation(_ vector: TestVector, schema: ProtoSchema, operation: String, count: Int) throws {
+    guard let type = MessageRegistry.messageTypes[schema.localName(vector.message)] else {
+        exitWithError("no generated type for \(vector.message)")
+    }
+    let bytes = vector.bytes
+    let message = try type.init(wireBytes: bytes, limits: .default)
+    for _ in 0..<count {
+        if operation == "decode" {
+            consume(try type.init(wireBytes: bytes, limits: .default))
+        } else {
+            consume(message.wireBytes())
+        }
+    }
+}
+
 let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
 guard let spec = SpecDirectory.find(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else {
     exitWithError("spec/eacp.proto not found in the current folder or any parent folder")
@@ -94,7 +126,8 @@ let vectors: [TestVector]
 do {
     schema = try spec.loadSchema()
     let all = try spec.loadGroups().flatMap(\.vectors)
-    vectors = benchmarkVectors.map { name in
+    let names = options.repeated.map { [$0.vector] } ?? benchmarkVectors
+    vectors = names.map { name in
         guard let vector = all.first(where: { $0.name == name }) else {
             exitWithError("spec/vectors has no vector named \(name); run `swift run eacp-vectors write`")
         }
@@ -102,6 +135,15 @@ do {
     }
 } catch {
     exitWithError("cannot read the vectors: \(error)")
+}
+
+if let repeated = options.repeated {
+    do {
+        try repeatOperation(vectors[0], schema: schema, operation: repeated.operation, count: repeated.count)
+        exit(0)
+    } catch {
+        exitWithError("\(error)")
+    }
 }
 
 do {
