@@ -13,13 +13,21 @@ final class ActionProcessor: Sendable {
 
     private let store: AgentStore
     private let log: AgentLog
+    /// Ids of actions queued to start or running, so a second delivery does not start them again.
     private let running = Mutex<Set<String>>([])
+    private let startQueue = Mutex(StartState())
     private let replyWake = WakeSignal()
     private let weakAgent = Mutex(WeakAgent())
 
     var agent: Agent? {
         get { weakAgent.withLock { $0.value } }
         set { weakAgent.withLock { $0.value = newValue } }
+    }
+
+    private struct StartState {
+        var queue = ActionStartQueue()
+        /// Whether a caller of `startDueActions` is taking actions from the queue now.
+        var isStarting = false
     }
 
     init(store: AgentStore, log: AgentLog) {
@@ -29,6 +37,18 @@ final class ActionProcessor: Sendable {
 
     /// Journals a delivered action, acknowledges it, and runs it unless it ran or is running already.
     func receive(_ envelope: ActionEnvelope, path: DeliveryPath) {
+        receive([envelope], path: path)
+    }
+
+    /// Journals and acknowledges a batch of actions in the order given, then starts the new ones in
+    /// ascending sequence number, so a heartbeat reply listing 11, 10, 9 starts 9 first.
+    func receive(_ envelopes: [ActionEnvelope], path: DeliveryPath) {
+        let toStart = envelopes.filter { journal($0, path: path) }
+        enqueue(toStart)
+    }
+
+    /// Journals and acknowledges one envelope. Returns true when the action should start.
+    private func journal(_ envelope: ActionEnvelope, path: DeliveryPath) -> Bool {
         let outcome: JournalOutcome
         do {
             outcome = try store.recordActionReceived(
@@ -37,25 +57,26 @@ final class ActionProcessor: Sendable {
         } catch {
             // Not journaled means not acknowledged: the server delivers it again in a heartbeat reply.
             log.error("actions", "action.journal_failed", ["action": envelope.actionId, "error": error])
-            return
+            return false
         }
         sendAck(actionID: envelope.actionId)
         switch outcome {
         case .new:
             log.info("actions", "action.received", ["action": envelope.actionId, "kind": envelope.kind, "path": path.rawValue])
-            schedule(envelope)
+            return true
         case .known(let entry):
             switch entry.state {
             case .received:
                 // Journaled before a restart and never started: it may start now, once.
-                schedule(envelope)
+                return true
             case .finished:
-                if BrokenVariant.isActive(.runsDuplicateTwice) { return schedule(envelope) }
+                if BrokenVariant.isActive(.runsDuplicateTwice) { return true }
                 if let result = entry.result.flatMap({ try? ActionResult(wireBytes: $0) }) {
                     sendResult(result)
                 }
+                return false
             case .started, .interrupted:
-                break
+                return false
             }
         }
     }
@@ -74,36 +95,81 @@ final class ActionProcessor: Sendable {
         }
     }
 
-    private func schedule(_ envelope: ActionEnvelope) {
-        let inserted = running.withLock { $0.insert(envelope.actionId).inserted }
-        guard inserted, let agent else { return }
-        Task {
-            let wait = envelope.notBeforeUnixMs - agent.serverNowUnixMs
-            if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
-            await run(envelope, agent: agent)
-            running.withLock { _ = $0.remove(envelope.actionId) }
+    // MARK: Starting in order
+
+    /// Puts actions in the start queue, unless they are queued or running already, and starts
+    /// whatever is due. An action whose not-before time is ahead gets a timer that starts the
+    /// queue again when that time comes.
+    private func enqueue(_ envelopes: [ActionEnvelope]) {
+        guard let agent else { return }
+        let added = running.withLock { running in
+            envelopes.filter { running.insert($0.actionId).inserted }
+        }
+        guard !added.isEmpty else { return }
+        startQueue.withLock { state in
+            for envelope in added { state.queue.add(envelope) }
+        }
+        let now = agent.serverNowUnixMs
+        for envelope in added where envelope.notBeforeUnixMs > now {
+            let wait = envelope.notBeforeUnixMs - now
+            Task {
+                try? await Task.sleep(for: .milliseconds(wait))
+                startDueActions()
+            }
+        }
+        startDueActions()
+    }
+
+    /// Starts due actions one by one, lowest sequence number first. One caller at a time does the
+    /// starting; a caller that finds another at work leaves its additions to it.
+    private func startDueActions() {
+        guard let agent else { return }
+        let claimed = startQueue.withLock { state in
+            if state.isStarting { return false }
+            state.isStarting = true
+            return true
+        }
+        guard claimed else { return }
+        while true {
+            // Taking the next action and giving up the starter role happen under one lock, so an
+            // action added in between is either taken here or started by the caller that added it.
+            let next = startQueue.withLock { state in
+                let envelope = state.queue.takeNextDue(nowUnixMs: agent.serverNowUnixMs)
+                if envelope == nil { state.isStarting = false }
+                return envelope
+            }
+            guard let envelope = next else { return }
+            if !start(envelope, agent: agent) {
+                running.withLock { _ = $0.remove(envelope.actionId) }
+            }
         }
     }
 
-    private func run(_ envelope: ActionEnvelope, agent: Agent) async {
+    /// Checks an action and records its start, then runs it in a task of its own. Returns false
+    /// when it did not start: rejected, already started, or the journal failed.
+    private func start(_ envelope: ActionEnvelope, agent: Agent) -> Bool {
         if let rejection = ActionChecks.rejection(of: envelope, nowUnixMs: agent.serverNowUnixMs) {
             log.info("actions", "action.not_started", ["action": envelope.actionId, "state": rejection.state, "detail": rejection.detail])
             finish(rejection.result(for: envelope))
-            return
+            return false
         }
         let started = AgentClock.nowUnixMs()
         do {
-            guard try store.recordActionStarted(actionID: envelope.actionId, startedUnixMs: started) else { return }
+            guard try store.recordActionStarted(actionID: envelope.actionId, startedUnixMs: started) else { return false }
         } catch {
             log.error("actions", "action.start_failed", ["action": envelope.actionId, "error": error])
-            return
+            return false
         }
         log.info("actions", "action.started", ["action": envelope.actionId, "kind": envelope.kind])
-        let outcome = await ActionExecutors(agent: agent).execute(envelope)
-        var result = outcome.result(for: envelope)
-        result.startedUnixMs = started
-        log.info("actions", "action.finished", ["action": envelope.actionId, "state": result.state, "error_code": result.errorCode])
-        finish(result)
+        Task {
+            let outcome = await ActionExecutors(agent: agent).execute(envelope)
+            var result = outcome.result(for: envelope)
+            result.startedUnixMs = started
+            log.info("actions", "action.finished", ["action": envelope.actionId, "state": result.state, "error_code": result.errorCode])
+            finish(result)
+            running.withLock { _ = $0.remove(envelope.actionId) }
+        }
+        return true
     }
 
     /// Stores the result durably, then sends it.

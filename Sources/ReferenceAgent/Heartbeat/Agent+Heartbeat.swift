@@ -2,36 +2,52 @@ import EACPProtocol
 
 extension Agent {
     /// Sends a heartbeat at start, then each interval plus jitter after the previous exchange ended;
-    /// after a failure it retries with the heartbeat backoff.
+    /// after a failure it retries with the heartbeat backoff. Every exchange, this loop's or one run
+    /// elsewhere such as a PERFORM_HEARTBEAT action, sets the next due time from its own reply.
     func heartbeatLoop() async {
-        var jitterMs: Int64 = 0
         while !Task.isCancelled {
-            let outcome = await heartbeatNow()
-            let interval = localState.current.settings.heartbeatIntervalMs
-            var delay: Int64
-            switch outcome {
-            case .success(let reply):
-                jitterMs = min(Int64(reply.heartbeatJitterMs), interval)
-                delay = interval + (jitterMs > 0 ? Int64.random(in: 0...jitterMs) : 0)
-            case .failure(let error):
-                let failures = runtime.withLock { $0.heartbeatFailures }
-                delay = Backoff.heartbeatRetry(
-                    failures: Int(failures), intervalMs: interval, retryAfterMs: error.retryAfterMs,
-                    factor: Backoff.randomFactor())
+            await heartbeatNow()
+            while !Task.isCancelled {
+                let dueUnixMs = runtime.withLock { $0.nextHeartbeatUnixMs } ?? 0
+                let remaining = dueUnixMs - AgentClock.nowUnixMs()
+                if remaining <= 0 { break }
+                // An exchange run elsewhere signals after moving the due time, so this wait restarts.
+                await heartbeatWake.wait(milliseconds: remaining)
             }
-            if localState.current.pendingProxyChange != nil {
-                // While a proxy change waits for confirmation, retry through it every 10 s.
-                delay = min(delay, 10_000)
-            }
-            runtime.withLock { $0.nextHeartbeatUnixMs = AgentClock.nowUnixMs() + delay }
-            await heartbeatWake.wait(milliseconds: delay)
         }
     }
 
     /// Runs one heartbeat exchange now, after any exchange already running.
     @discardableResult
     func heartbeatNow() async -> Result<HeartbeatReply, RequestFailure> {
-        await heartbeatRunner.run { await self.exchangeHeartbeat() }
+        await heartbeatRunner.run {
+            let outcome = await self.exchangeHeartbeat()
+            self.scheduleNextHeartbeat(after: outcome)
+            return outcome
+        }
+    }
+
+    /// Sets when the next heartbeat is due, counted from the end of the exchange that just ended,
+    /// and wakes the heartbeat loop so it waits for that time instead of an older one.
+    private func scheduleNextHeartbeat(after outcome: Result<HeartbeatReply, RequestFailure>) {
+        let interval = localState.current.settings.heartbeatIntervalMs
+        var delay: Int64
+        switch outcome {
+        case .success(let reply):
+            let jitterMs = min(Int64(reply.heartbeatJitterMs), interval)
+            delay = interval + (jitterMs > 0 ? Int64.random(in: 0...jitterMs) : 0)
+        case .failure(let error):
+            let failures = runtime.withLock { $0.heartbeatFailures }
+            delay = Backoff.heartbeatRetry(
+                failures: Int(failures), intervalMs: interval, retryAfterMs: error.retryAfterMs,
+                factor: Backoff.randomFactor())
+        }
+        if localState.current.pendingProxyChange != nil {
+            // While a proxy change waits for confirmation, retry through it every 10 s.
+            delay = min(delay, 10_000)
+        }
+        runtime.withLock { $0.nextHeartbeatUnixMs = AgentClock.nowUnixMs() + delay }
+        heartbeatWake.signal()
     }
 
     private func exchangeHeartbeat() async -> Result<HeartbeatReply, RequestFailure> {
@@ -133,9 +149,7 @@ extension Agent {
             statusWake.signal()
         }
         actions.flushReplies()
-        for envelope in reply.pendingActions {
-            actions.receive(envelope, path: .heartbeat)
-        }
+        actions.receive(reply.pendingActions, path: .heartbeat)
         if let offer = reply.contentOffer {
             start { await self.contentOffered(offer) }
         }
