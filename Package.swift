@@ -21,7 +21,8 @@ let package = Package(
         // The protocol documentation in spec/docs and the HTML site, generated from the schema, the requirements,
         // the state machines, the action gating table and the spec text; `eacp-docs` writes and checks them.
         .target(name: "EACPDocs", dependencies: ["EACPProtocol", "ProtoGen"], path: "Sources/Docs"),
-        .executableTarget(name: "eacp-docs", dependencies: ["EACPDocs"], path: "Sources/eacp-docs"),
+        .executableTarget(
+            name: "eacp-docs", dependencies: ["EACPDocs", "EACPConformance", "EACPVectors"], path: "Sources/eacp-docs"),
 
         // Test vectors in spec/vectors: their Swift definitions, the schema-driven proto3 JSON mapping and the
         // checks of the codec against them; `eacp-vectors` writes and decodes them, `eacp-bench-codec` times
@@ -89,7 +90,8 @@ let package = Package(
             name: "TransportTests", dependencies: ["EACPTransport"], path: "Tests/TransportTests",
             exclude: ["Peers"]),
         .testTarget(name: "SQLiteTests", dependencies: ["EACPSQLite"], path: "Tests/SQLiteTests"),
-        .testTarget(name: "DocsTests", dependencies: ["EACPDocs"], path: "Tests/DocsTests"),
+        .testTarget(
+            name: "DocsTests", dependencies: ["EACPDocs", "EACPConformance", "EACPVectors"], path: "Tests/DocsTests"),
         .testTarget(
             name: "ReferenceServerTests",
             dependencies: ["ReferenceServer", "EACPSQLite", "EACPProtocol", "EACPTransport"],

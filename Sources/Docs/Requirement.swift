@@ -19,17 +19,21 @@ struct RequirementFile: Decodable {
     var requirements: [Requirement]
 }
 
-/// A conformance case as the documentation shows it: its id, a title and the requirements it checks.
+/// A conformance case as the documentation shows it: its id, a title, the requirements it checks and its profile.
 public struct ConformanceCaseReference: Hashable, Sendable {
     /// The stable case id, such as `agent.heartbeat.interval-honoured`.
     public var id: String
     public var title: String
     /// The ids of the requirements the case checks.
     public var requirementIDs: [String]
+    /// The conformance profile the case belongs to, such as `core` or `push-channel`. A case outside `core` runs
+    /// only when the implementation under test declares its profile.
+    public var profile: String
 
-    public init(id: String, title: String, requirementIDs: [String]) {
+    public init(id: String, title: String, requirementIDs: [String], profile: String = "core") {
         self.id = id
         self.title = title
         self.requirementIDs = requirementIDs
+        self.profile = profile
     }
 }

@@ -1,52 +1,92 @@
-/// The traceability page: every requirement with its level, roles and the conformance cases that check it.
+/// The traceability page: every requirement with its level, roles and the conformance cases that check it, the
+/// MUST requirements that no case checks yet, and the list of cases.
 struct RequirementsPage {
     let requirements: [Requirement]
     /// Nil when no conformance case list exists yet.
     let cases: [ConformanceCaseReference]?
 
     func page() -> DocPage {
-        var casesByRequirement: [String: [String]] = [:]
-        for conformanceCase in cases ?? [] {
-            for id in conformanceCase.requirementIDs { casesByRequirement[id, default: []].append(conformanceCase.id) }
-        }
-        let uncheckedMusts = requirements.filter { $0.level == "MUST" && casesByRequirement[$0.id] == nil }
+        let casesByRequirement = casesByRequirementID()
+        let musts = requirements.filter { $0.level == "MUST" }
+        let uncheckedMusts = musts.filter { casesByRequirement[$0.id] == nil }
 
         var parts = [
             "# Requirements and conformance cases",
             "Every requirement of [`requirements.json`](../requirements.json), with the conformance cases that check "
                 + "it. An id links to the section that states it. Levels follow RFC 2119: an implementation "
-                + "conforms only if it meets every MUST of its role.",
+                + "conforms only if it meets every MUST of its role. A case outside the `core` profile is marked "
+                + "with its profile in brackets, because it runs only when the implementation declares that profile.",
         ]
         if cases == nil {
             parts.append("No conformance case list exists yet, so every requirement shows \"no case yet\".")
         }
+        let checkedCount = musts.count - uncheckedMusts.count
+        let percent = musts.isEmpty ? 100 : checkedCount * 100 / musts.count
+        parts.append(
+            "**Coverage: \(checkedCount) of \(musts.count) MUST requirements (\(percent)%) have at least one "
+                + "conformance case**, from \(cases?.count ?? 0) cases.")
+        parts.append(uncheckedList(uncheckedMusts) ?? "Every MUST requirement has a conformance case.")
         parts.append(summaryTable(casesByRequirement))
-        if uncheckedMusts.isEmpty {
-            parts.append("Every MUST requirement has at least one conformance case.")
-        } else {
-            let links = uncheckedMusts.map { idLink($0) }
-            parts.append(
-                "**\(uncheckedMusts.count) MUST requirements have no conformance case yet:** "
-                    + links.joined(separator: ", ") + ".")
-        }
+
         for area in areas() {
             parts.append("## \(area)")
-            let rows = requirements.filter { $0.area == area }.map { requirement in
+            let inArea = requirements.filter { $0.area == area }
+            if let sentence = uncheckedSentence(uncheckedMusts.filter { $0.area == area }) {
+                parts.append(sentence)
+            }
+            let rows = inArea.map { requirement in
                 [
                     idLink(requirement), requirement.level, requirement.roles.joined(separator: ", "),
-                    requirement.title,
-                    caseCell(requirement, casesByRequirement[requirement.id]),
+                    requirement.title, caseCell(requirement, casesByRequirement[requirement.id]),
                 ]
             }
             parts.append(MarkdownText.table(["id", "level", "roles", "title", "conformance cases"], rows))
+        }
+        if let cases, !cases.isEmpty {
+            parts.append("## Conformance cases")
+            parts.append(
+                "Every case of the conformance suite, in the order of a run against the reference server and agent.")
+            parts.append(caseTable(cases))
         }
         return DocPage(
             path: "docs/requirements.md", title: "Requirements", body: parts,
             sources: "spec/requirements.json and the conformance case list")
     }
 
+    /// Returns the cases that name each requirement id, in case-list order.
+    private func casesByRequirementID() -> [String: [ConformanceCaseReference]] {
+        var result: [String: [ConformanceCaseReference]] = [:]
+        for conformanceCase in cases ?? [] {
+            for id in conformanceCase.requirementIDs { result[id, default: []].append(conformanceCase) }
+        }
+        return result
+    }
+
+    /// Returns the count of `unchecked` in bold and a list of their ids with one line per area, or nil when it is
+    /// empty.
+    private func uncheckedList(_ unchecked: [Requirement]) -> String? {
+        if unchecked.isEmpty { return nil }
+        let noun = unchecked.count == 1 ? "MUST requirement has" : "MUST requirements have"
+        var lines = ["**\(unchecked.count) \(noun) no conformance case yet:**", ""]
+        for area in areas() {
+            let inArea = unchecked.filter { $0.area == area }
+            if inArea.isEmpty { continue }
+            let links = inArea.map { idLink($0) }.joined(separator: ", ")
+            lines.append("- [\(area)](#\(Anchor.slug(area))) (\(inArea.count)): " + links)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Returns a sentence with the count of `unchecked` in bold and a link to each, or nil when it is empty.
+    private func uncheckedSentence(_ unchecked: [Requirement]) -> String? {
+        if unchecked.isEmpty { return nil }
+        let noun = unchecked.count == 1 ? "MUST requirement has" : "MUST requirements have"
+        return "**\(unchecked.count) \(noun) no conformance case yet:** "
+            + unchecked.map { idLink($0) }.joined(separator: ", ") + "."
+    }
+
     /// Returns one row per area: how many requirements of each level it has, and how many MUSTs have a case.
-    private func summaryTable(_ casesByRequirement: [String: [String]]) -> String {
+    private func summaryTable(_ casesByRequirement: [String: [ConformanceCaseReference]]) -> String {
         var rows: [[String]] = []
         for area in areas() {
             let inArea = requirements.filter { $0.area == area }
@@ -62,9 +102,25 @@ struct RequirementsPage {
             ["area", "MUST", "MUST with a case", "MUST without a case", "SHOULD", "MAY"], rows)
     }
 
-    private func caseCell(_ requirement: Requirement, _ caseIDs: [String]?) -> String {
-        guard let caseIDs else { return requirement.level == "MUST" ? "**no case yet**" : "no case yet" }
-        return caseIDs.map { "`\($0)`" }.joined(separator: ", ")
+    private func caseTable(_ cases: [ConformanceCaseReference]) -> String {
+        let rows = cases.map { conformanceCase in
+            [
+                "`\(conformanceCase.id)`", conformanceCase.profile, conformanceCase.title,
+                conformanceCase.requirementIDs.joined(separator: ", "),
+            ]
+        }
+        return MarkdownText.table(["case", "profile", "title", "requirements"], rows)
+    }
+
+    private func caseCell(_ requirement: Requirement, _ checkingCases: [ConformanceCaseReference]?) -> String {
+        guard let checkingCases else { return requirement.level == "MUST" ? "**no case yet**" : "no case yet" }
+        return checkingCases.map(caseName).joined(separator: ", ")
+    }
+
+    /// Returns the case id in code style, followed by its profile in brackets when that is not `core`.
+    private func caseName(_ conformanceCase: ConformanceCaseReference) -> String {
+        let id = "`\(conformanceCase.id)`"
+        return conformanceCase.profile == "core" ? id : "\(id) (\(conformanceCase.profile))"
     }
 
     private func idLink(_ requirement: Requirement) -> String {

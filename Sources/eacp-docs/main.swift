@@ -1,4 +1,6 @@
+import EACPConformance
 import EACPDocs
+import EACPVectors
 import Foundation
 
 let usage = """
@@ -44,6 +46,16 @@ struct Arguments {
     }
 }
 
+/// Returns every case of the conformance suite. The codec cases are one per file of `spec/vectors`, so they come
+/// from the same specification folder as the rest of the documentation.
+func conformanceCases(specDirectory: URL) -> [ConformanceCaseReference] {
+    CaseCatalog.all(spec: SpecDirectory(url: specDirectory)).map { description in
+        ConformanceCaseReference(
+            id: description.id, title: description.title, requirementIDs: description.requirements,
+            profile: description.profile.rawValue)
+    }
+}
+
 let arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
 let currentFolder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 guard let specDirectory = arguments.specDirectory ?? SpecInputs.findSpecDirectory(from: currentFolder) else {
@@ -51,9 +63,8 @@ guard let specDirectory = arguments.specDirectory ?? SpecInputs.findSpecDirector
 }
 
 do {
-    // TODO: pass the conformance case list once the conformance library offers one; until then the
-    // traceability table shows "no case yet" for every requirement.
-    let inputs = try SpecInputs.load(specDirectory: specDirectory)
+    let cases = conformanceCases(specDirectory: specDirectory)
+    let inputs = try SpecInputs.load(specDirectory: specDirectory, cases: cases)
     let pages = try DocsGenerator.pages(from: inputs)
     switch arguments.command {
     case "markdown" where arguments.check:

@@ -1,4 +1,6 @@
+import EACPConformance
 import EACPDocs
+import EACPVectors
 import Foundation
 
 /// The package's own specification folder and the pages generated from it, built once for all tests.
@@ -7,7 +9,15 @@ enum DocsFixture {
         .deletingLastPathComponent()
     static let specDirectory = packageRoot.appendingPathComponent("spec")
 
-    static let inputs: Result<SpecInputs, Error> = Result { try SpecInputs.load(specDirectory: specDirectory) }
+    /// Every case of the conformance suite, with the codec cases read from the package's `spec/vectors`.
+    static let cases: [ConformanceCaseReference] = CaseCatalog.all(spec: SpecDirectory(url: specDirectory)).map {
+        ConformanceCaseReference(
+            id: $0.id, title: $0.title, requirementIDs: $0.requirements, profile: $0.profile.rawValue)
+    }
+
+    static let inputs: Result<SpecInputs, Error> = Result {
+        try SpecInputs.load(specDirectory: specDirectory, cases: cases)
+    }
     static let pages: Result<[DocPage], Error> = Result { try DocsGenerator.pages(from: inputs.get()) }
 
     /// The HTML site without Graphviz, so that the tests do not depend on `dot` being installed.
