@@ -16,7 +16,7 @@ final class BenchServer {
         }
         self.folder = folder
         let logPath = folder + ".log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)  // a failure shows when the process opens it
         process = Process()
         process.executableURL = executable
         process.arguments = [

@@ -21,7 +21,7 @@ final class AgentChildProcess {
             throw AgentBinaryMissing(path: Self.executable.path)
         }
         stateDirectory = environment["EACP_STATE_DIR"] ?? ""
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)  // a failure shows when the process opens it
         process.executableURL = Self.executable
         process.arguments = ["run"]
         process.environment = environment

@@ -17,7 +17,7 @@ final class ServerProcess {
         }
         // The log goes to a file, because a pipe nobody drains would block the server once it fills.
         logPath = dataDirectory + "-\(replicaID).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)  // a failure shows when the process opens it
         process = Process()
         process.executableURL = executable
         process.arguments = [

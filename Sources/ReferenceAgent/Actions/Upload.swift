@@ -57,7 +57,8 @@ struct Upload {
                     return reference
                 }
                 offset = min(receipt.nextOffset, size)
-            } catch let error as RequestFailure {
+            } catch {
+                // `link.post` throws only RequestFailure, so `error` has that type here.
                 failures += 1
                 log.warning("uploads", "upload.chunk_failed", ["upload": uploadID, "offset": offset, "error": error.message])
                 guard failures < Self.maximumAttempts, error.status != 404, error.status != 413, error.status != 400 else {
@@ -67,8 +68,6 @@ struct Upload {
                 offset = 0
                 let delay = Backoff.requestRetry(failures: failures, retryAfterMs: error.retryAfterMs, factor: Backoff.randomFactor())
                 try? await Task.sleep(for: .milliseconds(delay))
-            } catch {
-                throw UploadFailure("uploading \(name) failed: \(error)")
             }
         }
     }

@@ -46,7 +46,10 @@ extension Agent {
         var progress = (try? store.download(kind: kind)) ?? nil
         if progress == nil || progress?.version != version || progress?.sha256 != sha256 {
             try? FileManager.default.removeItem(atPath: file)
-            FileManager.default.createFile(atPath: file, contents: nil)
+            guard FileManager.default.createFile(atPath: file, contents: nil) else {
+                recordDownloadFailure("\(kind.rawValue) \(version) download cannot create \(file)")
+                return nil
+            }
             progress = DownloadProgress(kind: kind, version: version, sha256: sha256, totalSize: Int64(size), filePath: file)
             try? store.storeDownload(progress!)
         }
