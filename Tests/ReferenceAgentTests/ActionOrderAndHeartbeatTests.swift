@@ -50,8 +50,11 @@ struct ActionStartQueueTests {
     @Test func duplicateActionIdIsAddedOnce() {
         var queue = ActionStartQueue()
 
-        #expect(queue.add(envelope(4)))
-        #expect(!queue.add(envelope(4)))
+        let first = queue.add(envelope(4))
+        let second = queue.add(envelope(4))
+
+        #expect(first)
+        #expect(!second)
         #expect(queue.count == 1)
     }
 }
