@@ -12,7 +12,31 @@ struct ServerRoutes {
         var router = HTTPRouter()
         addAgentRoutes(to: &router)
         addAdminRoutes(to: &router)
+        router.missResponder = { [context] head, miss in
+            context.log.debug("request.unrouted", ["method": head.method.name, "path": String(head.path)])
+            return Self.missResponse(head, miss)
+        }
         return router
+    }
+
+    /// Builds the response to a request that no route takes. Under /eacp/v1/ it is an `ErrorReply`, because
+    /// the protocol requires one with every error status (EACP-TRANSPORT-005 and EACP-TRANSPORT-007).
+    /// Under /admin/v1/ it is a JSON error like the rest of the administrator API, and elsewhere the
+    /// transport's plain text. A 405 keeps its Allow header.
+    static func missResponse(_ head: HTTPRequestHead, _ miss: HTTPRouteMiss) -> HTTPResponse {
+        var response: HTTPResponse
+        if head.path.hasPrefix("/eacp/v1/") {
+            let code: ErrorCode = miss.kind == .notFound ? .notFound : .methodNotAllowed
+            response = ProtocolFailure(code, miss.error.message).response.httpResponse
+        } else if head.path.hasPrefix("/admin/v1/") {
+            response = AdminAPI.json(["error": miss.error.message], status: miss.error.status.code).httpResponse
+        } else {
+            return HTTPResponse(error: miss.error)
+        }
+        if !miss.allowedMethods.isEmpty {
+            response.headers.replaceOrAdd(name: "Allow", value: miss.allowedMethods.map(\.name).joined(separator: ", "))
+        }
+        return response
     }
 
     private func addAgentRoutes(to router: inout HTTPRouter) {

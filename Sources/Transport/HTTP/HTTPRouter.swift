@@ -12,6 +12,39 @@ public struct HTTPRouteOptions: Sendable {
     }
 }
 
+/// A request that no route takes: no route's path matches it, or paths match but none takes its method.
+public struct HTTPRouteMiss: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// No route's path matches: 404.
+        case notFound
+        /// A route's path matches but not its method: 405, which must name `allowedMethods` in Allow.
+        case methodNotAllowed
+    }
+
+    public var kind: Kind
+    /// The methods of the routes whose paths match the request, in the order they were added. Empty for
+    /// `.notFound`.
+    public var allowedMethods: [HTTPMethod]
+    /// The error behind the default plain-text response, with a message naming the method and path.
+    public var error: HTTPError
+
+    /// Returns the miss that `error` reports, or nil when `error` is not a routing miss.
+    init?(_ error: HTTPError) {
+        switch error.code {
+        case .routeNotFound: kind = .notFound
+        case .methodNotAllowed: kind = .methodNotAllowed
+        default: return nil
+        }
+        allowedMethods = error.allowedMethods
+        self.error = error
+    }
+}
+
+/// Builds the response to a request that no route takes. It runs on the event loop thread before the
+/// body is read, so it must not block. The connection closes after the response, so the server never
+/// reads that request's body.
+public typealias HTTPRouteMissResponder = @Sendable (HTTPRequestHead, HTTPRouteMiss) -> HTTPResponse
+
 /// Maps a method and a path to a handler. Path patterns are literal segments and `{name}` segments
 /// that match any one non-empty segment, such as `/eacp/v1/content/{revision}`.
 public struct HTTPRouter: Sendable {
@@ -35,6 +68,11 @@ public struct HTTPRouter: Sendable {
     }
 
     private var routes: [Route] = []
+
+    /// Builds the response to requests that no route takes, or nil for the default: 404, or 405 with
+    /// Allow, both with the error message as plain text. A responder that returns 405 should copy
+    /// `allowedMethods` into an Allow header, because HTTP requires one.
+    public var missResponder: HTTPRouteMissResponder?
 
     public init() {}
 

@@ -151,8 +151,22 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             body = []
             setTimeout(.body)
         } catch {
-            respond(to: error)
+            respond(to: error, head: head)
         }
+    }
+
+    /// Responds to a request that no route takes through the router's `missResponder` when it has one,
+    /// and to every other error as `respond(to:)` does. Either way the connection closes.
+    private func respond(to error: HTTPError, head: HTTPRequestHead) {
+        guard let miss = HTTPRouteMiss(error), let responder = server.router.missResponder else {
+            respond(to: error)
+            return
+        }
+        clearTimeout()
+        guard let connection, !closed else { return }
+        state = .closing
+        write(responder(head, miss), method: head.method, version: head.version, keepAlive: false)
+        connection.close()
     }
 
     private static func checkContentType(_ head: HTTPRequestHead, accepted: [String]?) throws(HTTPError) {
