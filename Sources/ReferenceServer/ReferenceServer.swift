@@ -35,9 +35,13 @@ public final class ReferenceServer: Sendable {
         delivery = ActionDelivery(context: context)
         terminals = TerminalRelay(context: context, delivery: delivery)
 
-        let tlsContext = try TLSContext(configuration: TLSConfiguration.server(
+        var tlsConfiguration = TLSConfiguration.server(
             certificateChainPEM: contents.serverCertificatePEM, privateKeyPEM: contents.serverKeyPEM,
-            trustedCAPEM: try contents.certificateAuthority.certificate.pem(), clientCertificatePolicy: .optional))
+            trustedCAPEM: try contents.certificateAuthority.certificate.pem(), clientCertificatePolicy: .optional)
+        if BrokenVariant.isActive(.acceptsTLS13) {
+            tlsConfiguration.maximumProtocolVersionForTesting = .tls1_3
+        }
+        let tlsContext = try TLSContext(configuration: tlsConfiguration)
         var configuration = HTTPServerConfiguration()
         configuration.host = settings.listenHost
         configuration.port = settings.listenPort

@@ -94,6 +94,15 @@ import Testing
         #expect(run.cases["server.actions.below-push-version-not-pushed"] == "failed")
     }
 
+    @Test func serverAcceptingTLS13IsCaught() throws {
+        let run = try Self.conformance(
+            ["--case", "server.tls.rejects-tls13-only", "--case", "server.tls.negotiates-tls12-when-tls13-offered"],
+            environment: ["EACP_ALLOW_BROKEN_VARIANTS": "1", "EACP_BROKEN_VARIANT": "accepts-tls13"])
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.cases["server.tls.rejects-tls13-only"] == "failed")
+        #expect(run.cases["server.tls.negotiates-tls12-when-tls13-offered"] == "failed")
+    }
+
     @Test func outsideAgentHoldingEventsIsCaught() throws {
         let agent = Self.binaries.appendingPathComponent("eacp-agent").path
         let run = try Self.conformance(

@@ -13,6 +13,8 @@ enum BrokenVariant: String, Sendable {
     /// Pushes actions to agents whose version is below the kind's lowest push version, which may
     /// receive them only in heartbeat replies (breaks EACP-VERSION-006 and EACP-VERSION-007).
     case pushesBelowPushVersion = "pushes-below-push-version"
+    /// Negotiates TLS 1.3 with clients that offer it (breaks EACP-TLS-001 and EACP-TLS-003).
+    case acceptsTLS13 = "accepts-tls13"
 
     static let active: BrokenVariant? = {
         let environment = ProcessInfo.processInfo.environment

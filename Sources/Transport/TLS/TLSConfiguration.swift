@@ -1,11 +1,18 @@
 /// The settings of a TLSContext: its role, its own certificate and key, the CA it trusts, and the
 /// client-certificate policy (servers) or the host name to verify (clients).
 ///
-/// The protocol version (TLS 1.2 only) and the cipher suites are fixed by the context, not configured.
+/// The protocol version (TLS 1.2 only) and the cipher suites are fixed by the context, not configured,
+/// except through `maximumProtocolVersionForTesting`.
 public struct TLSConfiguration: Sendable {
     public enum Role: Hashable, Sendable {
         case client
         case server
+    }
+
+    /// A TLS protocol version that a context may negotiate.
+    public enum ProtocolVersion: Hashable, Sendable {
+        case tls1_2
+        case tls1_3
     }
 
     /// Whether a server requests a client certificate, and whether it rejects clients without one.
@@ -32,6 +39,9 @@ public struct TLSConfiguration: Sendable {
     public var expectedHostName: String?
     /// Application protocols for ALPN (RFC 7301), most preferred first.
     public var alpnProtocols: [String]
+    /// The highest version the context negotiates. EACP allows only TLS 1.2, so only tests set this, to
+    /// build a faulty peer that a conformance case must catch.
+    public var maximumProtocolVersionForTesting: ProtocolVersion = .tls1_2
 
     public init(
         role: Role,

@@ -77,10 +77,12 @@ public final class TLSContext: @unchecked Sendable {
         }
     }
 
-    /// Pins the version to TLS 1.2 and sets cipher suites, groups, options and modes.
+    /// Pins the version to TLS 1.2, unless `maximumProtocolVersionForTesting` raises the maximum, and sets
+    /// cipher suites, groups, options and modes.
     private func applyProtocolSettings() throws {
+        let maximum = configuration.maximumProtocolVersionForTesting == .tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION
         try check(ceacp_SSL_CTX_set_min_proto_version(pointer, TLS1_2_VERSION), "setting the minimum version")
-        try check(ceacp_SSL_CTX_set_max_proto_version(pointer, TLS1_2_VERSION), "setting the maximum version")
+        try check(ceacp_SSL_CTX_set_max_proto_version(pointer, maximum), "setting the maximum version")
         try check(SSL_CTX_set_cipher_list(pointer, Self.cipherSuites.joined(separator: ":")), "SSL_CTX_set_cipher_list")
         try check(ceacp_SSL_CTX_set1_groups_list(pointer, Self.groups), "SSL_CTX_set1_groups_list")
 
