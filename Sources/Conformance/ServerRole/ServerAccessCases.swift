@@ -3,10 +3,14 @@ import EACPTransport
 import Foundation
 
 /// Requests and push-channel messages that a server must reject: invalid enrollments, a second push
-/// channel for one agent, and push messages that do not decode or travel the wrong way.
+/// channel for one agent, and push messages that are text, do not decode or travel the wrong way.
+/// One more case checks that the server returns a pong for a ping.
 enum ServerAccessCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [invalidEnrollments(target), secondPushChannel(target), badPushMessages(target)]
+        [
+            invalidEnrollments(target), secondPushChannel(target), badPushMessages(target), textMessage(target),
+            pingAnswer(target),
+        ]
     }
 
     static func invalidEnrollments(_ target: ServerTarget) -> ConformanceCase {
@@ -69,6 +73,44 @@ enum ServerAccessCases {
             message.direction = .serverPush(PushMessage.ServerPush())
             try await requireClose(kit, agent, sending: message.wireBytes(), code: 1008, "a server_push sent by the agent")
         }
+    }
+
+    static func textMessage(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.push.closes-on-text-message", "A text message on the push channel gets close code 1003",
+                ["EACP-PUSH-003", "EACP-ERROR-002"], target, profile: .pushChannel, timeout: .seconds(15)) { kit in
+            let channel = try await RawPushChannel.open(kit)
+            defer { channel.close() }
+            kit.context.transcript.record("agent->server", "push", "text message \"conformance\"")
+            channel.send(WebSocketFrame(opcode: .text, payload: Array("conformance".utf8)))
+            let close = try await nextFrame(of: .close, from: channel)
+            let code = close.payload.count >= 2 ? UInt16(close.payload[0]) << 8 | UInt16(close.payload[1]) : 0
+            try kit.context.require(code == 1003, "the server closed the channel after a text message with \(code), not 1003")
+        }
+    }
+
+    static func pingAnswer(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.push.answers-ping", "A ping on the push channel gets a pong with the same data",
+                ["EACP-PUSH-007"], target, profile: .pushChannel, timeout: .seconds(15)) { kit in
+            let channel = try await RawPushChannel.open(kit)
+            defer { channel.close() }
+            let data: [UInt8] = Array("conformance-ping".utf8)
+            kit.context.transcript.record("agent->server", "ping", "conformance-ping")
+            channel.send(WebSocketFrame(opcode: .ping, payload: data))
+            let pong = try await nextFrame(of: .pong, from: channel)
+            try kit.context.require(
+                pong.payload == data, "the pong carries \(pong.payload.count) bytes \(pong.payload), not the ping's data")
+        }
+    }
+
+    /// Returns the first frame with `opcode`, skipping others such as the server's own pings, and
+    /// fails the case when none arrives within 5 seconds.
+    static func nextFrame(of opcode: WebSocketOpcode, from channel: RawPushChannel) async throws -> WebSocketFrame {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            guard let frame = try await channel.nextFrame(timeout: deadline - ContinuousClock.now) else { break }
+            if frame.opcode == opcode { return frame }
+        }
+        throw CaseStop.failed("the server sent no frame with opcode \(opcode.rawValue) within 5 s")
     }
 
     /// Opens a push channel, sends `bytes` as one binary message and requires the server to close the
