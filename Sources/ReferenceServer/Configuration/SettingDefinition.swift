@@ -39,7 +39,7 @@ public struct SettingDefinition: Sendable {
                 \.pushMissedPongLimit, 1...10),
         integer("push_ack_timeout_ms", "wait for the ack of a pushed action before the heartbeat path takes it, in milliseconds",
                 \.pushAckTimeoutMs, 1_000...300_000),
-        integer("maximum_body_bytes", "largest request body accepted, in bytes", \.maximumBodyBytes, 65_536...67_108_864),
+        integer("maximum_body_bytes", "cap on agent request bodies, in bytes; the spec's 1 MiB (4 MiB for upload chunks) applies when lower", \.maximumBodyBytes, 65_536...67_108_864),
         integer("maximum_upload_bytes", "largest upload accepted, in bytes", \.maximumUploadBytes, 1...1 << 40),
         integer("default_action_lifetime_seconds", "expiry of an action created without one, in seconds",
                 \.defaultActionLifetimeSeconds, 60...31_536_000),

@@ -61,10 +61,11 @@ struct ServerRoutes {
 
         var socketConfiguration = WebSocketConfiguration()
         socketConfiguration.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
-        socketConfiguration.pongTimeout = .milliseconds(
-            Int(context.settings.pushPingIntervalMs) * Int(context.settings.pushMissedPongLimit))
+        socketConfiguration.missedPongLimit = Int(context.settings.pushMissedPongLimit)
         router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration) { [context, delivery, terminals] socket, request in
             let serverRequest = ServerRequest(head: request.head, peer: request.peerCertificate)
+            // NOTE: the router offers no check before it accepts an upgrade, so a revoked or unknown
+            // agent gets 101 and then close code 1008 here, where the spec asks for a 403 answer.
             guard let agent = try? context.authenticate(serverRequest) else {
                 socket.close(code: .policyViolation, reason: "no valid client certificate for an enrolled agent")
                 return
@@ -104,8 +105,7 @@ struct ServerRoutes {
 
         var terminalSocket = WebSocketConfiguration()
         terminalSocket.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
-        terminalSocket.pongTimeout = .milliseconds(
-            Int(context.settings.pushPingIntervalMs) * Int(context.settings.pushMissedPongLimit))
+        terminalSocket.missedPongLimit = Int(context.settings.pushMissedPongLimit)
         let terminalEndpoint = AdminTerminalEndpoint(admin: admin, terminals: terminals)
         router.addWebSocket("/admin/v1/agents/{agent}/terminal", configuration: terminalSocket) { socket, request in
             Task { await terminalEndpoint.accept(socket, request) }
@@ -117,6 +117,14 @@ struct ServerRoutes {
         }
     }
 
+    /// The largest POST body the spec allows on `path`: 4 MiB for `uploads/chunk`, which carries one chunk
+    /// of up to 4190208 bytes, and 1 MiB elsewhere. The `maximum_body_bytes` setting can only lower either.
+    static func bodyLimit(_ method: HTTPMethod, _ path: String, setting: Int) -> Int {
+        guard method != .get else { return 0 }
+        let specLimit = path.hasSuffix("/uploads/chunk") ? 4_194_304 : 1_048_576
+        return min(specLimit, setting)
+    }
+
     /// Adds an agent protocol route: protobuf bodies only, and every failure as an `ErrorReply`.
     private func agent(
         _ router: inout HTTPRouter, _ method: HTTPMethod, _ path: String,
@@ -124,7 +132,7 @@ struct ServerRoutes {
     ) {
         // The handlers check Content-Type themselves (`decodeBody`), so that a 415 carries an
         // ErrorReply. The transport's own check would respond in plain text.
-        let options = HTTPRouteOptions(maxBodyBytes: method == .get ? 0 : context.settings.maximumBodyBytes)
+        let options = HTTPRouteOptions(maxBodyBytes: Self.bodyLimit(method, path, setting: context.settings.maximumBodyBytes))
         router.add(method, path, options: options) { [context] request in
             let serverRequest = ServerRequest(
                 head: request.head, body: request.body, peer: request.peerCertificate, pathParameters: request.pathParameters)
