@@ -62,10 +62,21 @@ struct ServerRoutes {
         var socketConfiguration = WebSocketConfiguration()
         socketConfiguration.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
         socketConfiguration.missedPongLimit = Int(context.settings.pushMissedPongLimit)
-        router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration) { [context, delivery, terminals] socket, request in
+        // A revoked or unknown agent gets its ErrorReply (403 or 401) instead of 101.
+        let authorize: WebSocketUpgradeCheck = { [context] request in
             let serverRequest = ServerRequest(head: request.head, peer: request.peerCertificate)
-            // NOTE: the router offers no check before it accepts an upgrade, so a revoked or unknown
-            // agent gets 101 and then close code 1008 here, where the spec asks for a 403 answer.
+            do throws(ProtocolFailure) {
+                _ = try context.authenticate(serverRequest)
+                return nil
+            } catch {
+                context.log.debug("push.rejected", ["code": "\(error.code)", "error": error.message])
+                return error.response.httpResponse
+            }
+        }
+        router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration, authorize: authorize) {
+            [context, delivery, terminals] socket, request in
+            let serverRequest = ServerRequest(head: request.head, peer: request.peerCertificate)
+            // A second guard: the agent may have been revoked between the check and the accept.
             guard let agent = try? context.authenticate(serverRequest) else {
                 socket.close(code: .policyViolation, reason: "no valid client certificate for an enrolled agent")
                 return

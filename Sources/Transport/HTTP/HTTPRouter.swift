@@ -45,13 +45,17 @@ public struct HTTPRouteMiss: Hashable, Sendable {
 /// reads that request's body.
 public typealias HTTPRouteMissResponder = @Sendable (HTTPRequestHead, HTTPRouteMiss) -> HTTPResponse
 
+/// Decides whether a WebSocket upgrade may go ahead: nil accepts it, a response refuses it. It runs in a
+/// task off the event loop, so it may read a database.
+public typealias WebSocketUpgradeCheck = @Sendable (HTTPRequest) -> HTTPResponse?
+
 /// Maps a method and a path to a handler. Path patterns are literal segments and `{name}` segments
 /// that match any one non-empty segment, such as `/eacp/v1/content/{revision}`.
 public struct HTTPRouter: Sendable {
     enum Target: Sendable {
         case http(HTTPHandler)
         case synchronous(HTTPSynchronousHandler)
-        case webSocket(WebSocketConfiguration, WebSocketAcceptHandler)
+        case webSocket(WebSocketConfiguration, WebSocketUpgradeCheck?, WebSocketAcceptHandler)
     }
 
     struct Route: Sendable {
@@ -95,14 +99,17 @@ public struct HTTPRouter: Sendable {
         routes.append(route)
     }
 
-    /// Adds a WebSocket endpoint at `pattern`: a GET that must upgrade, or gets 426.
+    /// Adds a WebSocket endpoint at `pattern`: a GET that must upgrade, or gets 426. When `authorize`
+    /// is given, it sees each valid upgrade request before the server answers 101; a response it returns
+    /// is sent instead, and the connection closes after it.
     public mutating func addWebSocket(
         _ pattern: String, configuration: WebSocketConfiguration = WebSocketConfiguration(),
+        authorize: WebSocketUpgradeCheck? = nil,
         onAccept: @escaping WebSocketAcceptHandler
     ) {
         let route = Route(
             method: .get, segments: Self.segments(pattern), options: HTTPRouteOptions(maxBodyBytes: 0),
-            target: .webSocket(configuration, onAccept))
+            target: .webSocket(configuration, authorize, onAccept))
         routes.append(route)
     }
 

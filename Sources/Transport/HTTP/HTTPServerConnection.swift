@@ -189,8 +189,8 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         body = []
 
         switch match.route.target {
-        case .webSocket(let configuration, let onAccept):
-            upgrade(request, configuration: configuration, onAccept: onAccept)
+        case .webSocket(let configuration, let check, let onAccept):
+            upgrade(request, configuration: configuration, check: check, onAccept: onAccept)
         case .synchronous(let handler):
             state = .processing(head)
             guard writeResponse(Self.run(handler, request)) else { return }
@@ -231,7 +231,10 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         return HTTPResponse(status: .internalServerError, headers: ["Content-Type": "text/plain"], body: Array("internal error\n".utf8))
     }
 
-    private func upgrade(_ request: HTTPRequest, configuration: WebSocketConfiguration, onAccept: WebSocketAcceptHandler) {
+    private func upgrade(
+        _ request: HTTPRequest, configuration: WebSocketConfiguration, check: WebSocketUpgradeCheck?,
+        onAccept: @escaping WebSocketAcceptHandler
+    ) {
         guard let connection else { return }
         let response: HTTPResponseHead
         do {
@@ -240,6 +243,32 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             respond(to: error)
             return
         }
+        guard let check else {
+            accept(request, response: response, configuration: configuration, onAccept: onAccept)
+            return
+        }
+        // The check may block, so it runs off the event loop; reading waits until it decides.
+        state = .processing(request.head)
+        connection.pauseReading()
+        Task { [self] in
+            let refusal = check(request)
+            connection.execute { [self] _ in
+                guard !closed, case .processing = state else { return }
+                if let refusal {
+                    refuse(request.head, with: refusal)
+                } else {
+                    connection.resumeReading()
+                    accept(request, response: response, configuration: configuration, onAccept: onAccept)
+                }
+            }
+        }
+    }
+
+    private func accept(
+        _ request: HTTPRequest, response: HTTPResponseHead, configuration: WebSocketConfiguration,
+        onAccept: WebSocketAcceptHandler
+    ) {
+        guard let connection else { return }
         connection.write(response.encoded())
         let webSocket = WebSocket(
             connection: connection, role: .server, configuration: configuration, inbound: parser.takeUnconsumedBytes())
@@ -248,6 +277,15 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         stopTimer()
         if draining { webSocket.close(code: .goingAway, reason: "server is shutting down") }
         onAccept(webSocket, request)
+    }
+
+    /// Sends the upgrade check's refusal and closes: the client may already be sending WebSocket frames.
+    private func refuse(_ head: HTTPRequestHead, with response: HTTPResponse) {
+        clearTimeout()
+        guard let connection, !closed else { return }
+        state = .closing
+        write(response, method: .get, version: head.version, keepAlive: false)
+        connection.close()
     }
 
     // MARK: Responses
