@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 @testable import ReferenceAgent
 @testable import ReferenceServer
@@ -85,7 +86,7 @@ final class AgentTestHarness: @unchecked Sendable {
         try store.storeAgentBuild(
             AgentBuildRecord(
                 version: version, platform: UpgradePackages.anyPlatform, filePath: path, sizeBytes: Int64(build.count),
-                sha256: ReferenceAgent.SHA256.digest(build), builtUnixMs: AgentClock.nowUnixMs()))
+                sha256: EACPTransport.SHA256.digest(build), builtUnixMs: AgentClock.nowUnixMs()))
         try store.assignUpgrade(
             UpgradeAssignmentRecord(target: .agent(agentID ?? ""), version: version, assignedUnixMs: AgentClock.nowUnixMs()))
         guard let agent = try store.agent(id: agentID ?? ""),

@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 
 /// One upload through `POST /eacp/v1/uploads/chunk`: chunks sent one at a time from the server's

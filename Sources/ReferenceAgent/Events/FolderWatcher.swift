@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 
 /// Turns each new file in a watched folder into a security event of type `file.detected`. The file

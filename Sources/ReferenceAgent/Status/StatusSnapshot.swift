@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 import Glibc
 

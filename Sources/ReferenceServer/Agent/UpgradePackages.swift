@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 
 /// Builds and finds the installation package of an assigned agent version.

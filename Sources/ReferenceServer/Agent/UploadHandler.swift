@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 
 /// POST /eacp/v1/uploads/chunk: stores one chunk of a file the agent uploads for an action.

@@ -1,3 +1,4 @@
+import EACPTransport
 import Foundation
 #if canImport(Glibc)
 import Glibc
