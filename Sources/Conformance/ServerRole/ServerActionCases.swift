@@ -112,7 +112,7 @@ enum ServerActionCases {
             guard let cancelled = try await kit.admin.queue(agentID: agent.agentID, kind: "quarantine-file", parameters: quarantine).actionID
             else { throw CaseStop.failed("the server did not queue quarantine-file") }
             let cancel = try await kit.admin.call(.post, "/admin/v1/actions/\(cancelled)/cancel")
-            try kit.context.require(cancel.status == 200, "cancelling a queued action was answered \(cancel.status)")
+            try kit.context.require(cancel.status == 200, "cancelling a queued action got status \(cancel.status)")
             let reply = try await agent.heartbeat()
             try kit.context.require(!reply.pendingActions.contains { $0.actionId == cancelled }, "the cancelled action was delivered")
 
@@ -161,7 +161,7 @@ enum ServerActionCases {
                 result.state = state
                 result.errorCode = state == .succeeded ? .unspecified : .internal
                 let answer = try await agent.post("/eacp/v1/actions/result", result)
-                try kit.context.require(answer.status == 200, "an ActionResult was answered \(answer.status)")
+                try kit.context.require(answer.status == 200, "an ActionResult got status \(answer.status)")
                 let receipt = try agent.decode(ActionReceipt.self, answer.body, from: "actions/result")
                 try kit.context.require(receipt.actionId == envelope.actionId && receipt.subject == .result,
                                         "the receipt names \(receipt.actionId) \(receipt.subject)")

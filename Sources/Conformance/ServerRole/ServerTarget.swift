@@ -31,7 +31,7 @@ public struct ServerTarget: Sendable {
             throw RunnerError(.usage, "server URL \"\(url)\" is not a loopback address; the runner tests only 127.0.0.0/8 and ::1")
         }
         guard let text = try? String(contentsOfFile: caFile, encoding: .utf8), text.contains("-----BEGIN CERTIFICATE-----") else {
-            throw RunnerError(.usage, "CA file \(caFile) is missing, unreadable or holds no PEM certificate")
+            throw RunnerError(.usage, "CA file \(caFile) is missing, unreadable or contains no PEM certificate")
         }
         guard !adminToken.isEmpty else { throw RunnerError(.usage, "the administrator token is empty") }
         self.init(host: bare, port: UInt16(components.port ?? 443), caPEM: text, adminToken: adminToken)

@@ -40,7 +40,7 @@ enum ServerUploadCases {
         var ack = ActionAck()
         ack.actionId = actionID
         let answer = try await agent.post("/eacp/v1/actions/ack", ack)
-        try kit.context.require(answer.status == 200, "the ActionAck for \(actionID) was answered \(answer.status)")
+        try kit.context.require(answer.status == 200, "the ActionAck for \(actionID) got status \(answer.status)")
         return (agent, actionID)
     }
 
@@ -96,7 +96,7 @@ enum ServerUploadCases {
                                     "an empty chunk for a complete upload")
 
             let stored = try await download(kit, agentID: agent.agentID, uploadID: upload)
-            try kit.context.require(stored.status == 200, "downloading the complete upload was answered \(stored.status)")
+            try kit.context.require(stored.status == 200, "downloading the complete upload got status \(stored.status)")
             try kit.context.require(stored.body == content,
                                     "the server stored \(stored.body.count) bytes that differ from the 10 bytes sent")
         }
@@ -117,7 +117,7 @@ enum ServerUploadCases {
             try await expectReceipt(kit, agent, chunk(upload, action: actionID, offset: 0, [], totalSHA256: wrongTotal),
                                     nextOffset: 0, complete: false, "the resume point after the whole-upload mismatch")
             let stored = try await download(kit, agentID: agent.agentID, uploadID: upload)
-            try kit.context.require(stored.status == 404, "downloading the discarded upload was answered \(stored.status), not 404")
+            try kit.context.require(stored.status == 404, "downloading the discarded upload got status \(stored.status), not 404")
         }
     }
 

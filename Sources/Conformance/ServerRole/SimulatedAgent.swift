@@ -42,7 +42,7 @@ public final class SimulatedAgent: @unchecked Sendable {
         request.agentVersion = version
         request.hostName = "conformance-host"
         let (status, body) = try await post("/eacp/v1/enroll", request)
-        guard status == 200 else { throw CaseStop.failed("enrollment with a valid token was answered \(status)") }
+        guard status == 200 else { throw CaseStop.failed("enrollment with a valid token got status \(status)") }
         let reply = try decode(EnrollmentReply.self, body, from: "enroll")
         agentID = reply.agentId
         identity = (reply.clientCertificatePem, try key.pem())
@@ -66,7 +66,7 @@ public final class SimulatedAgent: @unchecked Sendable {
     /// Sends `heartbeat` (or the next one) and requires a 200 with a decodable reply.
     func heartbeat(_ heartbeat: Heartbeat? = nil) async throws -> HeartbeatReply {
         let (status, body) = try await post("/eacp/v1/heartbeat", heartbeat ?? nextHeartbeat())
-        guard status == 200 else { throw CaseStop.failed("a valid heartbeat was answered \(status)") }
+        guard status == 200 else { throw CaseStop.failed("a valid heartbeat got status \(status)") }
         return try decode(HeartbeatReply.self, body, from: "heartbeat")
     }
 

@@ -85,7 +85,7 @@ public struct AgentOptions: Sendable {
             throw AgentOptionsError(.unreadableFile, "CA file \(caFile) is missing or unreadable")
         }
         guard text.contains("-----BEGIN CERTIFICATE-----") else {
-            throw AgentOptionsError(.unreadableFile, "CA file \(caFile) holds no PEM certificate")
+            throw AgentOptionsError(.unreadableFile, "CA file \(caFile) contains no PEM certificate")
         }
         return text
     }

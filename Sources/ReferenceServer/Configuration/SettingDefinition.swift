@@ -53,7 +53,7 @@ public struct SettingDefinition: Sendable {
         integer("worker_threads", "threads that run request handlers, a count", \.workerThreads, 1...256),
         integer("drain_timeout_ms", "time to finish requests in flight after SIGTERM, in milliseconds",
                 \.drainTimeoutMs, 0...600_000),
-        SettingDefinition(key: "log_level", help: "least severe log level written: debug, info, warning or error") {
+        SettingDefinition(key: "log_level", help: "minimum level of log lines written: debug, info, warning or error") {
             settings, text in
             guard let level = LogLevel(name: text) else { return "expected debug, info, warning or error" }
             settings.logLevel = level
