@@ -28,7 +28,7 @@ public enum DocsGenerator {
             try tables.actionsPage(),
             try tables.errorsPage(),
             try StateMachinesPage(markdownFiles: inputs.markdownFiles).page(),
-            RequirementsPage(requirements: inputs.requirements, cases: inputs.cases).page(),
+            RequirementsPage(requirements: inputs.requirements, cases: inputs.cases, variants: inputs.variants).page(),
         ]
         if let adminAPI = inputs.adminAPI {
             pages.append(try AdminAPIPage(yaml: adminAPI).page())

@@ -37,3 +37,23 @@ public struct ConformanceCaseReference: Hashable, Sendable {
         self.profile = profile
     }
 }
+
+/// A deliberately broken variant of a reference implementation, as the documentation lists it: the MUST
+/// requirements it breaks and the conformance cases that catch it.
+public struct BrokenVariantReference: Hashable, Sendable {
+    /// The value of `EACP_BROKEN_VARIANT` that switches it on, such as `accepts-tls13`.
+    public var name: String
+    /// `server` or `agent`.
+    public var role: String
+    public var requirementIDs: [String]
+    public var caseIDs: [String]
+    public var summary: String
+
+    public init(name: String, role: String, requirementIDs: [String], caseIDs: [String], summary: String) {
+        self.name = name
+        self.role = role
+        self.requirementIDs = requirementIDs
+        self.caseIDs = caseIDs
+        self.summary = summary
+    }
+}

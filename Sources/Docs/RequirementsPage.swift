@@ -1,12 +1,15 @@
-/// The traceability page: every requirement with its level, roles and the conformance cases that check it, the
-/// MUST requirements that no case checks yet, and the list of cases.
+/// The traceability page: every requirement with its level, roles, the conformance cases that check it and
+/// the broken variants those cases catch, the MUST requirements that no case checks yet, and the list of cases.
 struct RequirementsPage {
     let requirements: [Requirement]
     /// Nil when no conformance case list exists yet.
     let cases: [ConformanceCaseReference]?
+    /// Nil when no broken variant list exists.
+    var variants: [BrokenVariantReference]? = nil
 
     func page() -> DocPage {
         let casesByRequirement = casesByRequirementID()
+        let variantsByRequirement = variantsByRequirementID()
         let musts = requirements.filter { $0.level == "MUST" }
         let uncheckedMusts = musts.filter { casesByRequirement[$0.id] == nil }
 
@@ -26,7 +29,15 @@ struct RequirementsPage {
             "**Coverage: \(checkedCount) of \(musts.count) MUST requirements (\(percent)%) have at least one "
                 + "conformance case**, from \(cases?.count ?? 0) cases.")
         parts.append(uncheckedList(uncheckedMusts) ?? "Every MUST requirement has a conformance case.")
-        parts.append(summaryTable(casesByRequirement))
+        if let variants {
+            let broken = musts.filter { variantsByRequirement[$0.id] != nil }.count
+            parts.append(
+                "**\(broken) of \(musts.count) MUST requirements have a broken variant**: a reference server or agent "
+                    + "changed to break that requirement, which the conformance cases naming it must catch. The "
+                    + "suite's own tests run each of the \(variants.count) variants and expect those cases to fail; "
+                    + "see [Broken variants](#broken-variants).")
+        }
+        parts.append(summaryTable(casesByRequirement, variantsByRequirement))
 
         for area in areas() {
             parts.append("## \(area)")
@@ -35,18 +46,26 @@ struct RequirementsPage {
                 parts.append(sentence)
             }
             let rows = inArea.map { requirement in
-                [
-                    idLink(requirement), requirement.level, requirement.roles.joined(separator: ", "),
-                    requirement.title, caseCell(requirement, casesByRequirement[requirement.id]),
-                ]
+                var row = [idLink(requirement), requirement.level, requirement.roles.joined(separator: ", "), requirement.title]
+                if variants != nil { row.append(variantCell(variantsByRequirement[requirement.id])) }
+                row.append(caseCell(requirement, casesByRequirement[requirement.id]))
+                return row
             }
-            parts.append(MarkdownText.table(["id", "level", "roles", "title", "conformance cases"], rows))
+            let headers = ["id", "level", "roles", "title"] + (variants == nil ? [] : ["broken variants"]) + ["conformance cases"]
+            parts.append(MarkdownText.table(headers, rows))
         }
         if let cases, !cases.isEmpty {
             parts.append("## Conformance cases")
             parts.append(
                 "Every case of the conformance suite, in the order of a run against the reference server and agent.")
             parts.append(caseTable(cases))
+        }
+        if let variants, !variants.isEmpty {
+            parts.append("## Broken variants")
+            parts.append(
+                "Each variant is switched on in the reference implementation with `EACP_ALLOW_BROKEN_VARIANTS=1` and "
+                    + "`EACP_BROKEN_VARIANT=<name>`. Run against it, the listed cases must fail.")
+            parts.append(variantTable(variants))
         }
         return DocPage(
             path: "docs/requirements.md", title: "Requirements", body: parts,
@@ -58,6 +77,15 @@ struct RequirementsPage {
         var result: [String: [ConformanceCaseReference]] = [:]
         for conformanceCase in cases ?? [] {
             for id in conformanceCase.requirementIDs { result[id, default: []].append(conformanceCase) }
+        }
+        return result
+    }
+
+    /// Returns the names of the variants that break each requirement id, in list order.
+    private func variantsByRequirementID() -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for variant in variants ?? [] {
+            for id in variant.requirementIDs { result[id, default: []].append(variant.name) }
         }
         return result
     }
@@ -86,20 +114,39 @@ struct RequirementsPage {
     }
 
     /// Returns one row per area: how many requirements of each level it has, and how many MUSTs have a case.
-    private func summaryTable(_ casesByRequirement: [String: [ConformanceCaseReference]]) -> String {
+    private func summaryTable(
+        _ casesByRequirement: [String: [ConformanceCaseReference]], _ variantsByRequirement: [String: [String]]
+    ) -> String {
         var rows: [[String]] = []
         for area in areas() {
             let inArea = requirements.filter { $0.area == area }
             let musts = inArea.filter { $0.level == "MUST" }
             let checked = musts.filter { casesByRequirement[$0.id] != nil }
+            let broken = musts.filter { variantsByRequirement[$0.id] != nil }
             rows.append([
                 "[\(area)](#\(Anchor.slug(area)))", "\(musts.count)", "\(checked.count)",
-                "\(musts.count - checked.count)", "\(inArea.filter { $0.level == "SHOULD" }.count)",
+                "\(musts.count - checked.count)", "\(broken.count)", "\(inArea.filter { $0.level == "SHOULD" }.count)",
                 "\(inArea.filter { $0.level == "MAY" }.count)",
             ])
         }
         return MarkdownText.table(
-            ["area", "MUST", "MUST with a case", "MUST without a case", "SHOULD", "MAY"], rows)
+            ["area", "MUST", "MUST with a case", "MUST without a case", "MUST with a broken variant", "SHOULD", "MAY"],
+            rows)
+    }
+
+    private func variantTable(_ variants: [BrokenVariantReference]) -> String {
+        let rows = variants.map { variant in
+            [
+                "`\(variant.name)`", variant.role, variant.summary, variant.requirementIDs.joined(separator: ", "),
+                variant.caseIDs.map { "`\($0)`" }.joined(separator: ", "),
+            ]
+        }
+        return MarkdownText.table(["variant", "role", "what it does wrong", "breaks", "caught by"], rows)
+    }
+
+    private func variantCell(_ names: [String]?) -> String {
+        guard let names else { return "" }
+        return names.map { "`\($0)`" }.joined(separator: ", ")
     }
 
     private func caseTable(_ cases: [ConformanceCaseReference]) -> String {

@@ -14,9 +14,13 @@ public struct SpecInputs: Sendable {
     public var adminAPI: String?
     /// The conformance cases, or nil when no case list is available yet.
     public var cases: [ConformanceCaseReference]?
+    /// The broken variants that prove the cases can fail, or nil when no list is available.
+    public var variants: [BrokenVariantReference]?
 
     /// Reads the specification folder. Optional files that are missing are left out.
-    public static func load(specDirectory: URL, cases: [ConformanceCaseReference]? = nil) throws -> SpecInputs {
+    public static func load(
+        specDirectory: URL, cases: [ConformanceCaseReference]? = nil, variants: [BrokenVariantReference]? = nil
+    ) throws -> SpecInputs {
         let protoURL = specDirectory.appendingPathComponent("eacp.proto")
         let schema = try SwiftGenerator.parse(source: try read(protoURL), path: "eacp.proto")
         let requirementsURL = specDirectory.appendingPathComponent("requirements.json")
@@ -43,7 +47,7 @@ public struct SpecInputs: Sendable {
         let adminAPI = FileManager.default.fileExists(atPath: adminURL.path) ? try read(adminURL) : nil
         return SpecInputs(
             specDirectory: specDirectory, schema: schema, requirements: requirements.requirements,
-            markdownFiles: markdown, adminAPI: adminAPI, cases: cases)
+            markdownFiles: markdown, adminAPI: adminAPI, cases: cases, variants: variants)
     }
 
     /// Returns the specification folder found in `start` or one of its parents: the first `spec` folder that

@@ -56,6 +56,15 @@ func conformanceCases(specDirectory: URL) -> [ConformanceCaseReference] {
     }
 }
 
+/// Returns every broken variant of the reference implementations, with the cases that must catch it.
+func brokenVariants() -> [BrokenVariantReference] {
+    BrokenVariantCatalog.all.map { entry in
+        BrokenVariantReference(
+            name: entry.name, role: entry.role.rawValue, requirementIDs: entry.requirements, caseIDs: entry.cases,
+            summary: entry.summary)
+    }
+}
+
 let arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
 let currentFolder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 guard let specDirectory = arguments.specDirectory ?? SpecInputs.findSpecDirectory(from: currentFolder) else {
@@ -64,7 +73,7 @@ guard let specDirectory = arguments.specDirectory ?? SpecInputs.findSpecDirector
 
 do {
     let cases = conformanceCases(specDirectory: specDirectory)
-    let inputs = try SpecInputs.load(specDirectory: specDirectory, cases: cases)
+    let inputs = try SpecInputs.load(specDirectory: specDirectory, cases: cases, variants: brokenVariants())
     let pages = try DocsGenerator.pages(from: inputs)
     switch arguments.command {
     case "markdown" where arguments.check:

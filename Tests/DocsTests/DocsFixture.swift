@@ -15,8 +15,14 @@ enum DocsFixture {
             id: $0.id, title: $0.title, requirementIDs: $0.requirements, profile: $0.profile.rawValue)
     }
 
+    /// Every broken variant of the reference implementations.
+    static let variants: [BrokenVariantReference] = BrokenVariantCatalog.all.map {
+        BrokenVariantReference(
+            name: $0.name, role: $0.role.rawValue, requirementIDs: $0.requirements, caseIDs: $0.cases, summary: $0.summary)
+    }
+
     static let inputs: Result<SpecInputs, Error> = Result {
-        try SpecInputs.load(specDirectory: specDirectory, cases: cases)
+        try SpecInputs.load(specDirectory: specDirectory, cases: cases, variants: variants)
     }
     static let pages: Result<[DocPage], Error> = Result { try DocsGenerator.pages(from: inputs.get()) }
 

@@ -25,6 +25,22 @@ import Testing
         }
     }
 
+    @Test func variantListedUnderEachBrokenID() throws {
+        let inputs = try DocsFixture.inputs.get()
+        let variants = try #require(inputs.variants)
+        let page = try requirementsPage(inputs)
+        #expect(!variants.isEmpty)
+        for variant in variants {
+            for id in variant.requirementIDs {
+                let cells = try row(of: id, in: page).split(separator: "|")
+                let cell = try #require(cells.dropLast().last)
+                #expect(cell.contains("`\(variant.name)`"), "\(variant.name) missing under \(id)")
+            }
+            let prefix = "| `\(variant.name)` | \(variant.role) | "
+            #expect(page.split(separator: "\n").filter { $0.hasPrefix(prefix) }.count == 1, "\(variant.name) has no row")
+        }
+    }
+
     @Test func caseTableHasOneRowPerCase() throws {
         let inputs = try DocsFixture.inputs.get()
         let cases = try #require(inputs.cases)
