@@ -5,6 +5,7 @@ public enum AgentCases {
         // so it runs just before the TLS cases, which wait for reconnections anyway.
         AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentPushCases.all(harness)
             + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentContentCases.all(harness)
+            + AgentProxyCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
     }
 }

@@ -8,7 +8,8 @@ import Foundation
 final class HarnessFront: @unchecked Sendable {
     // @unchecked: the mutable state lives in LockedValue fields; the listener is closed once in stop().
     private let listener: ProbeListener
-    private let backendPort: UInt16
+    /// The harness server's own port on 127.0.0.1, where relays lead.
+    let backendPort: UInt16
     let clientHellos = LockedValue<[TLSHello]>([])
     /// The probe the next connection gets instead of the relay; cleared when a connection takes it.
     let nextProbe = LockedValue<AgentProbe?>(nil)
@@ -23,6 +24,8 @@ final class HarnessFront: @unchecked Sendable {
     private let running = LockedValue(true)
 
     var port: UInt16 { listener.port }
+    /// How many connections the front has relayed to the harness server so far.
+    var relayCount: Int { generation.value }
 
     init(backendPort: UInt16) throws {
         listener = try ProbeListener()
