@@ -12,5 +12,32 @@ extension BrokenVariantCatalog {
             "accepts-tls13", role: .server, breaks: ["EACP-TLS-001", "EACP-TLS-003"],
             caughtBy: ["server.tls.rejects-tls13-only", "server.tls.negotiates-tls12-when-tls13-offered"],
             "negotiates TLS 1.3 with a client that offers it"),
+        BrokenVariantEntry(
+            "records-older-heartbeats", role: .server, breaks: ["EACP-HEARTBEAT-007"],
+            caughtBy: ["server.heartbeat.older-sequence-not-recorded"],
+            "records the state of a heartbeat whose sequence_number is not above the highest recorded one"),
+        BrokenVariantEntry(
+            "drops-offers-with-actions", role: .server, breaks: ["EACP-HEARTBEAT-008"],
+            caughtBy: ["server.heartbeat.reply-carries-offers-and-actions"],
+            "leaves the content and upgrade offers out of a heartbeat reply that carries actions"),
+        BrokenVariantEntry(
+            "trusts-heartbeat-agent-id", role: .server, breaks: ["EACP-ENROLL-008"],
+            caughtBy: ["server.auth.identity-from-certificate"],
+            "records a heartbeat under the agent its reserved field 15 names, not the certificate's agent"),
+        BrokenVariantEntry(
+            "compares-versions-as-text", role: .server, breaks: ["EACP-VERSION-004"],
+            caughtBy: ["server.upgrade.offer-until-version-equal"],
+            "keeps offering an upgrade to an agent whose version equals the assigned one but is spelled differently"),
+        BrokenVariantEntry(
+            "offers-build-digest", role: .server, breaks: ["EACP-UPGRADE-001"],
+            caughtBy: ["server.upgrade.offer-until-version-equal"],
+            "puts the build's SHA-256 in the upgrade offer instead of the package's"),
+        BrokenVariantEntry(
+            "serves-any-upgrade-version", role: .server, breaks: ["EACP-UPGRADE-002"], caughtBy: ["server.upgrade.download"],
+            "serves the agent's upgrade package under any version in the download path"),
+        BrokenVariantEntry(
+            "publishes-lower-revision", role: .server, breaks: ["EACP-CONTENT-001"],
+            caughtBy: ["server.content.revisions-only-grow"],
+            "publishes a new content package under a revision below the highest one published"),
     ]
 }

@@ -9,8 +9,9 @@ struct HeartbeatHandler {
     let packages: UpgradePackages
 
     func handle(_ request: ServerRequest) throws(ProtocolFailure) -> ServerResponse {
-        let agent = try context.authenticate(request)
+        let authenticated = try context.authenticate(request)
         let heartbeat = try request.decodeBody(Heartbeat.self)
+        let agent = BrokenVariant.claimedAgent(in: heartbeat, context: context) ?? authenticated
         let version = try validateVersion(heartbeat.agentVersion)
         guard heartbeat.sequenceNumber != 0 || BrokenVariant.isActive(.acceptsSequenceZero) else {
             throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more")
@@ -18,7 +19,7 @@ struct HeartbeatHandler {
 
         let now = context.now
         var current = agent
-        if heartbeat.sequenceNumber > lastRecordedSequence(agent) {
+        if heartbeat.sequenceNumber > lastRecordedSequence(agent) || BrokenVariant.isActive(.recordsOlderHeartbeats) {
             try context.stored("record heartbeat") { () throws(ServerStoreError) in
                 try context.store.recordHeartbeat(
                     agentID: agent.agentID, agentVersion: version.description, heartbeat: request.body, receivedUnixMs: now)
@@ -36,6 +37,10 @@ struct HeartbeatHandler {
         reply.upgradeOffer = try packages.offer(for: current, reportedVersion: version)
         reply.pendingActions = try delivery.heartbeatPending(agent: current)
         reply.settings = settings(for: current)
+        if BrokenVariant.isActive(.dropsOffersWithActions), !reply.pendingActions.isEmpty {
+            reply.contentOffer = nil
+            reply.upgradeOffer = nil
+        }
         return .message(reply)
     }
 

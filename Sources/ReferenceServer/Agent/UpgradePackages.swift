@@ -18,15 +18,20 @@ struct UpgradePackages {
         let filePath: String
         let sizeBytes: Int64
         let sha256: [UInt8]
+        /// The SHA-256 of the agent build inside the package.
+        let buildSHA256: [UInt8]
     }
 
     /// The offer for an agent whose assigned version differs from the one it reports, or nil.
     func offer(for agent: AgentRecord, reportedVersion: AgentVersion) throws(ProtocolFailure) -> UpgradeOffer? {
-        guard let package = try package(for: agent), package.version != reportedVersion else { return nil }
+        guard let package = try package(for: agent) else { return nil }
+        let sameVersion = BrokenVariant.isActive(.comparesVersionsAsText)
+            ? package.version.description == reportedVersion.description : package.version == reportedVersion
+        guard !sameVersion else { return nil }
         var offer = UpgradeOffer()
         offer.version = package.version.description
         offer.sizeBytes = UInt64(package.sizeBytes)
-        offer.sha256 = package.sha256
+        offer.sha256 = BrokenVariant.isActive(.offersBuildDigest) ? package.buildSHA256 : package.sha256
         return offer
     }
 
@@ -68,7 +73,8 @@ struct UpgradePackages {
             try FileStore.writeDurably(archive.finish(), to: path)
         }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        return Package(version: version, filePath: path, sizeBytes: Int64(bytes.count), sha256: SHA256.digest(Array(bytes)))
+        return Package(version: version, filePath: path, sizeBytes: Int64(bytes.count), sha256: SHA256.digest(Array(bytes)),
+                       buildSHA256: build.sha256)
     }
 }
 

@@ -31,7 +31,7 @@ extension SQLiteServerStore {
                         code: .conflict,
                         message: "content revision \(revision.revision) is already stored with another SHA-256")
                 }
-            } else if let highest, revision.revision <= highest {
+            } else if let highest, revision.revision <= highest, !BrokenVariant.isActive(.publishesLowerRevision) {
                 throw ServerStoreError(
                     code: .conflict,
                     message: "content revision \(revision.revision) is not higher than stored revision \(highest)")
