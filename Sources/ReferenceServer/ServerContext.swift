@@ -60,7 +60,7 @@ public final class ServerContext: Sendable {
         guard let agent else {
             throw ProtocolFailure(.unauthenticated, "the client certificate belongs to no enrolled agent")
         }
-        guard agent.revokedUnixMs == nil else {
+        guard agent.revokedUnixMs == nil || BrokenVariant.isActive(.servesRevokedAgents) else {
             throw ProtocolFailure(.forbidden, "agent \(agent.agentID) is revoked")
         }
         return agent

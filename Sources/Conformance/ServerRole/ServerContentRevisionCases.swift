@@ -5,7 +5,34 @@ import Foundation
 /// The numbering of the content packages a server publishes.
 enum ServerContentRevisionCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [revisionsOnlyGrow(target)]
+        [revisionsOnlyGrow(target), downloadOnlyOffered(target)]
+    }
+
+    static func downloadOnlyOffered(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.content.download-only-offered",
+                "Only the offered content revision downloads; an earlier published revision gets 404",
+                ["EACP-CONTENT-007"], target) { kit in
+            // Revisions only grow on a server, so a run picks ones above any earlier run's.
+            let earlier = UInt64(Date().timeIntervalSince1970 * 1_000)
+            let packages = [earlier: Array("earlier content \(earlier)\n".utf8), earlier + 1: Array("current content \(earlier + 1)\n".utf8)]
+            for revision in [earlier, earlier + 1] {
+                let published = try await kit.admin.call(.put, "/admin/v1/content/\(revision)", body: packages[revision] ?? [])
+                guard published.status == 201 else {
+                    throw CaseStop.notChecked("the administrator API did not publish content \(revision) (status \(published.status))")
+                }
+            }
+
+            let agent = try await kit.enrolledAgent()
+            let offered = try await agent.heartbeat().contentOffer?.version?.revision
+            try kit.context.require(offered == earlier + 1, "the server offers revision \(offered ?? 0), expected \(earlier + 1)")
+            let current = try await agent.get("/eacp/v1/content/\(earlier + 1)")
+            try kit.context.require(
+                current.status.code == 200 && current.body == packages[earlier + 1],
+                "GET of the offered revision \(earlier + 1): expected 200 with its package, got \(current.status.code)")
+            let old = try await agent.get("/eacp/v1/content/\(earlier)")
+            try kit.expectError((old.status.code, old.body), status: 404, code: .notFound,
+                                "GET of revision \(earlier), published before the offered one and never offered")
+        }
     }
 
     static func revisionsOnlyGrow(_ target: ServerTarget) -> ConformanceCase {

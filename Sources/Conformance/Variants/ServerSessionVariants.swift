@@ -39,5 +39,37 @@ extension BrokenVariantCatalog {
             "publishes-lower-revision", role: .server, breaks: ["EACP-CONTENT-001"],
             caughtBy: ["server.content.revisions-only-grow"],
             "publishes a new content package under a revision below the highest one published"),
+        BrokenVariantEntry(
+            "serves-earlier-content", role: .server, breaks: ["EACP-CONTENT-007"],
+            caughtBy: ["server.content.download-only-offered"],
+            "serves every published content revision, not only the one heartbeat replies offer"),
+        BrokenVariantEntry(
+            "marks-every-offer-downgrade", role: .server, breaks: ["EACP-CONTENT-003"], caughtBy: ["server.content.offer-table"],
+            "sets downgrade in every content offer, also in offers of a higher revision"),
+        BrokenVariantEntry(
+            "omits-server-time", role: .server, breaks: ["EACP-HEARTBEAT-006"],
+            caughtBy: ["server.heartbeat.reply-carries-server-time"],
+            "leaves server_time_unix_ms of every heartbeat reply at 0"),
+        BrokenVariantEntry(
+            "trims-version-whitespace", role: .server, breaks: ["EACP-VERSION-002", "EACP-HEARTBEAT-005"],
+            caughtBy: ["server.heartbeat.rejects-malformed-version"],
+            "trims whitespace around an agent version before parsing it"),
+        BrokenVariantEntry(
+            "copies-csr-subject", role: .server, breaks: ["EACP-ENROLL-003"], caughtBy: ["server.enroll.issues-certificate"],
+            "names the issued certificate after the CSR's common name instead of the new agent id"),
+        BrokenVariantEntry(
+            "accepts-used-up-token", role: .server, breaks: ["EACP-ENROLL-004"], caughtBy: ["server.enroll.rejects-spent-token"],
+            "enrolls agents with a token whose uses are all spent"),
+        BrokenVariantEntry(
+            "accepts-empty-host-name", role: .server, breaks: ["EACP-ENROLL-005"],
+            caughtBy: ["server.enroll.rejects-invalid-request"],
+            "enrolls an agent whose request has an empty host_name"),
+        BrokenVariantEntry(
+            "serves-content-without-certificate", role: .server, breaks: ["EACP-ENROLL-007"],
+            caughtBy: ["server.auth.certificate-on-every-path"],
+            "serves content downloads to clients that present no certificate"),
+        BrokenVariantEntry(
+            "serves-revoked-agents", role: .server, breaks: ["EACP-ENROLL-009"], caughtBy: ["server.auth.rejects-revoked-agent"],
+            "serves requests from agents that an administrator revoked"),
     ]
 }

@@ -16,7 +16,8 @@ struct EnrollmentHandler {
         let tokenDigest = try checkToken(enrollment.enrollmentToken)
         let csrPEM = try csrPEM(of: enrollment)
         let version = try validateVersion(enrollment.agentVersion)
-        guard !enrollment.hostName.isEmpty, enrollment.hostName.utf8.count <= 255 else {
+        guard !enrollment.hostName.isEmpty || BrokenVariant.isActive(.acceptsEmptyHostName), enrollment.hostName.utf8.count <= 255
+        else {
             throw ProtocolFailure(.badRequest, "host_name must be 1 to 255 bytes")
         }
 
@@ -24,7 +25,8 @@ struct EnrollmentHandler {
         let certificate: Certificate
         do {
             certificate = try context.certificateAuthority.signClientCertificate(
-                csrPEM: csrPEM, agentID: agentID, validity: .days(Self.certificateLifetimeDays))
+                csrPEM: csrPEM, agentID: BrokenVariant.certificateName(csrPEM: csrPEM) ?? agentID,
+                validity: .days(Self.certificateLifetimeDays))
         } catch {
             throw ProtocolFailure(.badRequest, "the certificate signing request was not accepted: \(error)")
         }
@@ -62,7 +64,9 @@ struct EnrollmentHandler {
         let record = try context.stored("enrollment token") { () throws(ServerStoreError) in
             try context.store.enrollmentToken(digest: digest)
         }
-        guard let record, !record.revoked, record.expiresUnixMs > context.now, record.useCount < record.maximumUses else {
+        guard let record, !record.revoked, record.expiresUnixMs > context.now,
+            record.useCount < record.maximumUses || BrokenVariant.isActive(.acceptsUsedUpToken)
+        else {
             throw forbidden
         }
         return digest
@@ -87,7 +91,8 @@ struct EnrollmentHandler {
 /// Parses an agent version from a message, as 400 BAD_REQUEST when it is invalid.
 func validateVersion(_ text: String) throws(ProtocolFailure) -> AgentVersion {
     do {
-        return try AgentVersion(parsing: text)
+        let trimmed = BrokenVariant.isActive(.trimsVersionWhitespace) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+        return try AgentVersion(parsing: trimmed)
     } catch {
         throw ProtocolFailure(.badRequest, "agent_version is invalid: \(error)")
     }

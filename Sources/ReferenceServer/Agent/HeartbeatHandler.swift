@@ -30,7 +30,7 @@ struct HeartbeatHandler {
         context.log.debug("heartbeat.received", ["agent": agent.agentID, "sequence": heartbeat.sequenceNumber])
 
         var reply = HeartbeatReply()
-        reply.serverTimeUnixMs = now
+        reply.serverTimeUnixMs = BrokenVariant.isActive(.omitsServerTime) ? 0 : now
         reply.nextHeartbeatIntervalMs = context.settings.heartbeatIntervalMs
         reply.heartbeatJitterMs = min(context.settings.heartbeatJitterMs, context.settings.heartbeatIntervalMs)
         reply.contentOffer = try contentOffer(agentContent: heartbeat.contentVersion)
@@ -74,7 +74,7 @@ struct HeartbeatHandler {
             version.sha256 = server.sha256
             offer.version = version
             offer.sizeBytes = UInt64(current.sizeBytes)
-            offer.downgrade = decision == .offerDowngrade
+            offer.downgrade = decision == .offerDowngrade || BrokenVariant.isActive(.marksEveryOfferDowngrade)
             return offer
         }
     }

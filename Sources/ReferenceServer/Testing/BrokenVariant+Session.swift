@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 
 /// Broken variants of enrollment, heartbeats, content, versions and upgrades. Each changes one
 /// behaviour at the spot named in its comment.
@@ -36,4 +37,44 @@ extension BrokenVariant {
         let agentID = String(decoding: fields[2..<(2 + Int(fields[1]))], as: UTF8.self)
         return try? context.store.agent(id: agentID)
     }
+}
+
+extension BrokenVariant {
+    /// Leaves `server_time_unix_ms` of every heartbeat reply at 0 (breaks EACP-HEARTBEAT-006).
+    /// Switched in `HeartbeatHandler`.
+    static let omitsServerTime = BrokenVariant("omits-server-time")
+    /// Sets `downgrade` in every content offer, also one of a higher revision (breaks
+    /// EACP-CONTENT-003). Switched in `HeartbeatHandler.contentOffer`.
+    static let marksEveryOfferDowngrade = BrokenVariant("marks-every-offer-downgrade")
+    /// Serves requests from agents that an administrator revoked (breaks EACP-ENROLL-009).
+    /// Switched in `ServerContext.authenticate`.
+    static let servesRevokedAgents = BrokenVariant("serves-revoked-agents")
+    /// Enrolls an agent whose request has an empty `host_name` (breaks EACP-ENROLL-005). Switched
+    /// in `EnrollmentHandler`.
+    static let acceptsEmptyHostName = BrokenVariant("accepts-empty-host-name")
+    /// Names the issued certificate after the common name of the CSR instead of the new agent id
+    /// (breaks EACP-ENROLL-003). Switched in `EnrollmentHandler`.
+    static let copiesCSRSubject = BrokenVariant("copies-csr-subject")
+    /// Enrolls agents with a token whose uses are all spent (breaks EACP-ENROLL-004). Switched in
+    /// `EnrollmentHandler.checkToken` and `SQLiteServerStore.enrollAgent`.
+    static let acceptsUsedUpToken = BrokenVariant("accepts-used-up-token")
+    /// Trims whitespace around an agent version before parsing it, so `" 8.5"` and `"8.5\n"` pass
+    /// (breaks EACP-VERSION-002). Switched in `validateVersion`.
+    static let trimsVersionWhitespace = BrokenVariant("trims-version-whitespace")
+
+    /// Returns the common name of the CSR in `csrPEM` while `copies-csr-subject` is active, and nil
+    /// otherwise or when the CSR has none.
+    static func certificateName(csrPEM: String) -> String? {
+        guard isActive(.copiesCSRSubject) else { return nil }
+        return (try? CertificateSigningRequest(pem: csrPEM))?.commonName
+    }
+}
+
+extension BrokenVariant {
+    /// Serves content downloads to clients without a certificate (breaks EACP-ENROLL-007).
+    /// Switched in `DownloadHandlers.content`.
+    static let servesContentWithoutCertificate = BrokenVariant("serves-content-without-certificate")
+    /// Serves every published content revision, not only the current one that heartbeat replies
+    /// offer (breaks EACP-CONTENT-007). Switched in `DownloadHandlers.content`.
+    static let servesEarlierContent = BrokenVariant("serves-earlier-content")
 }
