@@ -4,7 +4,8 @@ public enum AgentCases {
         // PERFORM_HEARTBEAT leaves the agent on a 30 s interval until its next scheduled heartbeat,
         // so it runs just before the TLS cases, which wait for reconnections anyway.
         AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentPushCases.all(harness)
-            + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentContentCases.all(harness)
+            + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentRetryCases.all(harness, eventCommand: eventCommand)
+            + AgentContentCases.all(harness)
             + AgentProxyCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
     }

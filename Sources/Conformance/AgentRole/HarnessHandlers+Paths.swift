@@ -34,6 +34,8 @@ extension HarnessHandlers {
         settings.statusReportIntervalMs = script.statusReportIntervalMs
         settings.pushPingIntervalMs = script.pushPingIntervalMs
         settings.pushMissedPongLimit = script.pushMissedPongLimit
+        settings.logCollection = script.logCollection
+        settings.logLevel = script.logLevel
         reply.settings = settings
         return .reply(reply)
     }
@@ -64,6 +66,7 @@ extension HarnessHandlers {
     }
 
     func uploadChunk(_ chunk: UploadChunk) -> Answer {
+        observations.update { $0.uploadChunks.append(.init(at: .now, value: chunk)) }
         let stored = uploads.update { uploads -> Int in
             var bytes = uploads[chunk.uploadId] ?? []
             if chunk.offset == UInt64(bytes.count), !chunk.chunk.isEmpty, SHA256Digest.of(chunk.chunk) == chunk.chunkSha256 {

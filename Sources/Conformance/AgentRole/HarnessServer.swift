@@ -48,6 +48,8 @@ final class HarnessHandlers: Sendable {
     /// Bytes received per upload id.
     let uploads = LockedValue<[String: [UInt8]]>([:])
     static let mediaType = "application/x-protobuf"
+    /// The Location of the redirects cases answer with; a request to it means the agent followed one.
+    static let redirectTarget = "/eacp/v1/conformance-redirect-target"
 
     init(authority: CertificateAuthority, enrollmentToken: String) {
         self.authority = authority
@@ -70,8 +72,10 @@ final class HarnessHandlers: Sendable {
             return .reply(ack)
         }
         post(&router, "/eacp/v1/logs", AgentLogBatch.self) { batch in
+            self.observations.update { $0.logBatches.append(.init(at: .now, value: batch)) }
             var ack = AgentLogAck()
             ack.storedSequenceNumber = batch.records.map(\.sequenceNumber).max() ?? 0
+            if let limit = self.script.value.logAckLimit { ack.storedSequenceNumber = min(ack.storedSequenceNumber, limit) }
             return .reply(ack)
         }
         post(&router, "/eacp/v1/actions/ack", ActionAck.self) { ack in
@@ -84,6 +88,13 @@ final class HarnessHandlers: Sendable {
         }
         post(&router, "/eacp/v1/uploads/chunk", UploadChunk.self) { self.uploadChunk($0) }
         router.add(.get, "/eacp/v1/content/{revision}") { request in self.content(request) }
+        for method in [HTTPMethod.get, .post] {
+            router.add(method, Self.redirectTarget) { request in
+                self.observations.update { $0.requests.append(.init(at: .now, value: (Self.redirectTarget, request.peerCertificate != nil))) }
+                self.log("agent->server", "\(method) \(Self.redirectTarget)", "the agent followed a redirect")
+                return HTTPResponse(status: .notFound)
+            }
+        }
         var socketConfiguration = WebSocketConfiguration()
         socketConfiguration.pingInterval = .seconds(3_600)
         router.addWebSocket("/eacp/v1/push", configuration: socketConfiguration) { socket, request in
@@ -103,6 +114,16 @@ final class HarnessHandlers: Sendable {
     ) {
         router.add(.post, path, options: HTTPRouteOptions(maxBodyBytes: 4_194_304)) { request in
             self.observations.update { $0.requests.append(.init(at: .now, value: (path, request.peerCertificate != nil))) }
+            let head = HarnessObservations.PostHead(
+                path: path, contentType: request.head.headers.values(name: "Content-Type"),
+                contentLength: request.head.headers.values(name: "Content-Length"), bodyCount: request.body.count)
+            self.observations.update { $0.postHeads.append(.init(at: .now, value: head)) }
+            if let override = self.takeOverride(path) {
+                self.log("agent->server", "POST \(path)", (try? Message(wireBytes: request.body)).map(Self.describe) ?? "")
+                let response = await override(request.body)
+                self.log("server->agent", "\(response.status.code) \(path) (scripted)", "\(response.body.count) bytes")
+                return response
+            }
             let answer: Answer
             do {
                 let message = try Message(wireBytes: request.body)
@@ -136,6 +157,16 @@ final class HarnessHandlers: Sendable {
             }
             log("server->agent", "\(status.code) \(path)", Self.describe(reply))
             return HTTPResponse(status: status, headers: headers, body: reply.wireBytes())
+        }
+    }
+
+    /// Removes and returns the first scripted override of `path`, if any.
+    private func takeOverride(_ path: String) -> HarnessOverride? {
+        script.update { script -> HarnessOverride? in
+            guard var queue = script.overrides[path], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            script.overrides[path] = queue
+            return first
         }
     }
 

@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 
 /// What the harness server answers, set by the running case. The defaults keep an agent busy enough
 /// for heartbeat-path cases (a heartbeat every 2 s) and quiet otherwise.
@@ -16,7 +17,18 @@ struct HarnessScript: Sendable {
     var contentOffer: ContentOffer?
     /// Content packages by revision, served at GET /eacp/v1/content/{revision}.
     var contentPackages: [UInt64: [UInt8]] = [:]
+    /// One-shot answers by POST path, used first in first out in place of the normal handling.
+    var overrides: [String: [HarnessOverride]] = [:]
+    /// `AgentSettings.log_collection` and `log_level` of heartbeat replies; unspecified leaves them unset.
+    var logCollection: LogCollection = .unspecified
+    var logLevel: AgentLogLevel = .unspecified
+    /// When set, an `AgentLogAck` stores at most this sequence number.
+    var logAckLimit: UInt64?
 }
+
+/// An answer that replaces the normal handling of one request: it gets the request body and
+/// returns the whole response.
+typealias HarnessOverride = @Sendable ([UInt8]) async -> HTTPResponse
 
 /// Everything the agent sent, with the time it arrived.
 struct HarnessObservations: Sendable {
@@ -40,6 +52,18 @@ struct HarnessObservations: Sendable {
     var clientHellos: [Stamped<TLSHello>] = []
     var contentDownloads: [Stamped<UInt64>] = []
     var completedUploads: [String] = []
+    /// The head of every POST: its path, Content-Type, Content-Length and body length.
+    var postHeads: [Stamped<PostHead>] = []
+    var logBatches: [Stamped<AgentLogBatch>] = []
+    /// Every upload chunk the agent sent, in arrival order.
+    var uploadChunks: [Stamped<UploadChunk>] = []
+
+    struct PostHead: Sendable {
+        var path: String
+        var contentType: [String]
+        var contentLength: [String]
+        var bodyCount: Int
+    }
 
     func results(for actionID: String) -> [ActionResult] {
         results.filter { $0.value.result.actionId == actionID }.map(\.value.result)

@@ -4,5 +4,27 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "holds-events-for-heartbeat", role: .agent, breaks: ["EACP-EVENT-002"], caughtBy: ["agent.events.sent-at-once"],
             "sends a security event only after the next heartbeat was answered"),
+        BrokenVariantEntry(
+            "sends-events-newest-first", role: .agent, breaks: ["EACP-EVENT-003"], caughtBy: ["agent.events.one-request-in-flight"],
+            "puts the events of each batch newest first"),
+        BrokenVariantEntry(
+            "keeps-rejected-events", role: .agent, breaks: ["EACP-EVENT-010"], caughtBy: ["agent.events.rejected-removed"],
+            "keeps a rejected event in its queue and sends it again"),
+        BrokenVariantEntry(
+            "ignores-retry-after", role: .agent, breaks: ["EACP-ERROR-006"], caughtBy: ["agent.errors.retry-after-honoured"],
+            "retries a failed events request after its own backoff, before a longer Retry-After has passed"),
+        BrokenVariantEntry(
+            "follows-redirects", role: .agent, breaks: ["EACP-TRANSPORT-008"], caughtBy: ["agent.transport.redirect-not-followed"],
+            "sends a request again to the Location of a 3xx answer"),
+        BrokenVariantEntry(
+            "trusts-undecodable-event-replies", role: .agent, breaks: ["EACP-ERROR-013"],
+            caughtBy: ["agent.errors.undecodable-reply-is-failure"],
+            "removes the events of a batch whose 200 reply does not decode, as if they were stored"),
+        BrokenVariantEntry(
+            "reads-oversized-replies", role: .agent, breaks: ["EACP-LIMIT-007"], caughtBy: ["agent.limits.oversized-reply-is-failure"],
+            "reads and acts on reply bodies up to 4 MiB"),
+        BrokenVariantEntry(
+            "labels-bodies-octet-stream", role: .agent, breaks: ["EACP-TRANSPORT-003"], caughtBy: ["agent.transport.post-headers"],
+            "labels every POST body application/octet-stream"),
     ]
 }

@@ -6,8 +6,11 @@ extension ServerLink {
     func post<Reply: WireMessage>(_ path: String, _ message: some WireMessage, as _: Reply.Type = Reply.self)
         async throws(RequestFailure) -> Reply
     {
+        let body = message.wireBytes()
         let response = try await send(path: path) { client in
-            try await client.post("/eacp/v1/" + path, body: message.wireBytes())
+            let response = try await client.post("/eacp/v1/" + path, body: body, contentType: Self.postContentType)
+            guard let location = Self.redirectToFollow(response) else { return response }
+            return try await client.post(location, body: body, contentType: Self.postContentType)
         }
         do {
             return try Reply(wireBytes: response.body)

@@ -39,9 +39,16 @@ extension Agent {
     /// server acknowledged them, and backs off after failures.
     func eventLoop() async {
         var failures = 0
+        // A new event wakes the loop early, but no retry goes out before this time.
+        var retryAtUnixMs: Int64 = 0
         while !Task.isCancelled {
             guard firstHeartbeat.withLock({ $0 }) else {
                 await eventWake.wait(milliseconds: 500)
+                continue
+            }
+            let remainingMs = retryAtUnixMs - AgentClock.nowUnixMs()
+            if remainingMs > 0 {
+                await eventWake.wait(milliseconds: remainingMs)
                 continue
             }
             let batch = nextEventBatch()
@@ -64,10 +71,13 @@ extension Agent {
                 failures += 1
                 let failure = error as? RequestFailure
                 runtime.withLock { $0.lastEventsError = "\(error)" }
-                let delay = Backoff.requestRetry(failures: failures, retryAfterMs: failure?.retryAfterMs, factor: Backoff.randomFactor())
+                if failure?.code == .badReply, BrokenVariant.isActive(.trustsUndecodableEventReplies) {
+                    _ = try? store.removeEvents(eventIDs: batch.map(\.eventId))
+                }
+                let retryAfterMs = BrokenVariant.isActive(.ignoresRetryAfter) ? nil : failure?.retryAfterMs
+                let delay = Backoff.requestRetry(failures: failures, retryAfterMs: retryAfterMs, factor: Backoff.randomFactor())
                 log.warning("events", "events.send_failed", ["count": batch.count, "error": error, "retry_in_ms": delay])
-                await eventWake.wait(milliseconds: delay)
-                // A new event wakes the loop early; the backoff still applies to the retry.
+                retryAtUnixMs = AgentClock.nowUnixMs() + delay
                 continue
             }
         }
@@ -83,7 +93,7 @@ extension Agent {
             guard let event = try? SecurityEvent(wireBytes: entry.encoded) else { continue }
             batch.append(event)
         }
-        return batch
+        return BrokenVariant.isActive(.sendsEventsNewestFirst) ? batch.reversed() : batch
     }
 
     private func handleEventAck(_ ack: SecurityEventAck, sent: [SecurityEvent]) throws {
@@ -91,7 +101,8 @@ extension Agent {
         for rejected in ack.rejected where sentIDs.contains(rejected.eventId) {
             log.warning("events", "event.rejected", ["event": rejected.eventId, "code": rejected.code, "message": rejected.message])
         }
-        let done = (ack.storedEventIds + ack.rejected.map(\.eventId)).filter(sentIDs.contains)
+        let rejectedIDs = BrokenVariant.isActive(.keepsRejectedEvents) ? [] : ack.rejected.map(\.eventId)
+        let done = (ack.storedEventIds + rejectedIDs).filter(sentIDs.contains)
         _ = try store.removeEvents(eventIDs: done)
         log.debug("events", "events.acknowledged", ["stored": ack.storedEventIds.count, "rejected": ack.rejected.count])
     }

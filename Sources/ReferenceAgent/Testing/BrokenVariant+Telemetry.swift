@@ -1,0 +1,36 @@
+import EACPProtocol
+import EACPTransport
+
+extension BrokenVariant {
+    /// Puts the events of each batch newest first (breaks EACP-EVENT-003).
+    static let sendsEventsNewestFirst = BrokenVariant("sends-events-newest-first")
+    /// Keeps a rejected event in the queue, so it is sent again (breaks EACP-EVENT-010).
+    static let keepsRejectedEvents = BrokenVariant("keeps-rejected-events")
+    /// Retries a failed events request after its own backoff alone, below a longer Retry-After
+    /// (breaks EACP-ERROR-006).
+    static let ignoresRetryAfter = BrokenVariant("ignores-retry-after")
+    /// Sends a request again to the Location of a 3xx answer (breaks EACP-TRANSPORT-008).
+    static let followsRedirects = BrokenVariant("follows-redirects")
+    /// Removes the events of a batch whose 200 reply does not decode, as if they were stored (breaks
+    /// EACP-ERROR-013).
+    static let trustsUndecodableEventReplies = BrokenVariant("trusts-undecodable-event-replies")
+    /// Reads reply bodies up to 4 MiB instead of 1 MiB (breaks EACP-LIMIT-007).
+    static let readsOversizedReplies = BrokenVariant("reads-oversized-replies")
+    /// Labels every POST body `application/octet-stream` (breaks EACP-TRANSPORT-003).
+    static let labelsBodiesOctetStream = BrokenVariant("labels-bodies-octet-stream")
+}
+
+extension ServerLink {
+    /// The Content-Type of POST bodies; only the `labels-bodies-octet-stream` variant changes it.
+    static var postContentType: String {
+        BrokenVariant.isActive(.labelsBodiesOctetStream) ? "application/octet-stream" : "application/x-protobuf"
+    }
+
+    /// The path of the Location the `follows-redirects` variant sends the request to again, or nil.
+    static func redirectToFollow(_ response: HTTPResponse) -> String? {
+        guard BrokenVariant.isActive(.followsRedirects), (300..<400).contains(response.status.code),
+            let location = response.headers.first(name: "Location"), location.hasPrefix("/")
+        else { return nil }
+        return location
+    }
+}
