@@ -71,5 +71,21 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "serves-revoked-agents", role: .server, breaks: ["EACP-ENROLL-009"], caughtBy: ["server.auth.rejects-revoked-agent"],
             "serves requests from agents that an administrator revoked"),
+        BrokenVariantEntry(
+            "rejects-unknown-fields", role: .server, breaks: ["EACP-ENCODING-002"],
+            caughtBy: ["server.encoding.skips-unknown-fields"],
+            "answers a heartbeat that carries fields the schema does not define with 400 MALFORMED_MESSAGE"),
+        BrokenVariantEntry(
+            "rejects-unknown-enum-values", role: .server, breaks: ["EACP-ENCODING-003"],
+            caughtBy: ["server.encoding.skips-unknown-fields"],
+            "answers a heartbeat whose push channel status is not a declared value with 400 MALFORMED_MESSAGE"),
+        BrokenVariantEntry(
+            "answers-malformed-as-bad-request", role: .server, breaks: ["EACP-ENCODING-007"],
+            caughtBy: ["server.transport.error-statuses"],
+            "answers a body that does not decode with 400 BAD_REQUEST instead of MALFORMED_MESSAGE"),
+        BrokenVariantEntry(
+            "rejects-empty-body", role: .server, breaks: ["EACP-ENCODING-008"],
+            caughtBy: ["server.encoding.empty-body-is-default-message"],
+            "answers an empty body with 400 MALFORMED_MESSAGE instead of decoding the default message"),
     ]
 }

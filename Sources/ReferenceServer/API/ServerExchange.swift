@@ -106,10 +106,14 @@ extension ServerRequest {
             throw ProtocolFailure(
                 .unsupportedMediaType, "\(path) takes Content-Type \(ProtocolFailure.mediaType), not \(mediaType ?? "none")")
         }
+        if body.isEmpty, BrokenVariant.isActive(.rejectsEmptyBody) {
+            throw ProtocolFailure(.malformedMessage, "the body is empty")
+        }
         do {
             return try Message(wireBytes: body)
         } catch {
-            throw ProtocolFailure(.malformedMessage, "the body is not a valid \(Message.protoName): \(error)")
+            let code: ErrorCode = BrokenVariant.isActive(.answersMalformedAsBadRequest) ? .badRequest : .malformedMessage
+            throw ProtocolFailure(code, "the body is not a valid \(Message.protoName): \(error)")
         }
     }
 }

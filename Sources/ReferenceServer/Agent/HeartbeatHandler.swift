@@ -12,6 +12,7 @@ struct HeartbeatHandler {
         let authenticated = try context.authenticate(request)
         let heartbeat = try request.decodeBody(Heartbeat.self)
         let agent = BrokenVariant.claimedAgent(in: heartbeat, context: context) ?? authenticated
+        try BrokenVariant.checkStrictDecoding(heartbeat)
         let version = try validateVersion(heartbeat.agentVersion)
         guard heartbeat.sequenceNumber != 0 || BrokenVariant.isActive(.acceptsSequenceZero) else {
             throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more")

@@ -78,3 +78,29 @@ extension BrokenVariant {
     /// offer (breaks EACP-CONTENT-007). Switched in `DownloadHandlers.content`.
     static let servesEarlierContent = BrokenVariant("serves-earlier-content")
 }
+
+extension BrokenVariant {
+    /// Answers a body that is empty with 400 MALFORMED_MESSAGE instead of decoding it as the
+    /// default message (breaks EACP-ENCODING-008). Switched in `ServerRequest.decodeBody`.
+    static let rejectsEmptyBody = BrokenVariant("rejects-empty-body")
+    /// Answers a body that does not decode with 400 BAD_REQUEST instead of MALFORMED_MESSAGE
+    /// (breaks EACP-ENCODING-007). Switched in `ServerRequest.decodeBody`.
+    static let answersMalformedAsBadRequest = BrokenVariant("answers-malformed-as-bad-request")
+    /// Rejects a heartbeat that carries fields the schema does not define (breaks
+    /// EACP-ENCODING-002). Switched in `HeartbeatHandler` through `checkStrictDecoding`.
+    static let rejectsUnknownFields = BrokenVariant("rejects-unknown-fields")
+    /// Rejects a heartbeat whose push channel status is not a declared value (breaks
+    /// EACP-ENCODING-003). Switched in `HeartbeatHandler` through `checkStrictDecoding`.
+    static let rejectsUnknownEnumValues = BrokenVariant("rejects-unknown-enum-values")
+
+    /// Throws 400 MALFORMED_MESSAGE for unknown fields or enum values in `heartbeat` while
+    /// `rejects-unknown-fields` or `rejects-unknown-enum-values` is active.
+    static func checkStrictDecoding(_ heartbeat: Heartbeat) throws(ProtocolFailure) {
+        if isActive(.rejectsUnknownFields), !heartbeat.unknownFields.isEmpty {
+            throw ProtocolFailure(.malformedMessage, "the heartbeat has fields the schema does not define")
+        }
+        if isActive(.rejectsUnknownEnumValues), case .unrecognized? = heartbeat.pushChannel?.status {
+            throw ProtocolFailure(.malformedMessage, "the heartbeat's push channel status is not a declared value")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import EACPProtocol
+import EACPTransport
+import Foundation
+
+/// How a server decodes request bodies: unknown fields and enum values, fields in any order,
+/// repeated and merged fields, and the empty body.
+enum ServerEncodingCases {
+    static func all(_ target: ServerTarget) -> [ConformanceCase] {
+        [unknownFieldsAndValues(target), flexibleLayout(target), emptyBody(target)]
+    }
+
+    /// Hand-built protobuf fields, so a case can send layouts that the package's own encoder never writes.
+    enum RawField {
+        static func varint(_ value: UInt64) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var rest = value
+            while rest >= 0x80 {
+                bytes.append(UInt8(rest & 0x7F) | 0x80)
+                rest >>= 7
+            }
+            return bytes + [UInt8(rest)]
+        }
+
+        static func tag(_ number: UInt64, wireType: UInt64) -> [UInt8] { varint(number << 3 | wireType) }
+
+        static func varint(_ number: UInt64, _ value: UInt64) -> [UInt8] { tag(number, wireType: 0) + varint(value) }
+
+        static func fixed64(_ number: UInt64, _ value: UInt64) -> [UInt8] {
+            tag(number, wireType: 1) + (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+
+        static func fixed32(_ number: UInt64, _ value: UInt32) -> [UInt8] {
+            tag(number, wireType: 5) + (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+
+        static func bytes(_ number: UInt64, _ value: [UInt8]) -> [UInt8] {
+            tag(number, wireType: 2) + varint(UInt64(value.count)) + value
+        }
+    }
+
+    /// Posts `bytes` as a heartbeat and requires 200 with a reply that has the server's time.
+    static func requireAccepted(_ kit: ServerCaseKit, _ agent: SimulatedAgent, _ bytes: [UInt8], _ what: String) async throws {
+        let answer = try await agent.postBytes("/eacp/v1/heartbeat", bytes, describing: what)
+        try kit.context.require(answer.status == 200, "a heartbeat with \(what) got status \(answer.status), expected 200")
+        let reply = try agent.decode(HeartbeatReply.self, answer.body, from: "heartbeat")
+        try kit.context.require(reply.serverTimeUnixMs > 0, "the reply to a heartbeat with \(what) has no server_time_unix_ms")
+    }
+
+    /// Requires the administrator API to show `sequence` and `revision` as the agent's last recorded heartbeat.
+    static func requireRecorded(_ kit: ServerCaseKit, _ agent: SimulatedAgent, sequence: Int, revision: Int, _ what: String)
+        async throws
+    {
+        let state = try await ServerHeartbeatStateCases.recordedState(kit, agent.agentID)
+        try kit.context.require(
+            state.sequence == sequence && state.contentRevision == revision,
+            "after a heartbeat with \(what) the server shows sequence \(state.sequence) and content revision "
+                + "\(state.contentRevision), expected \(sequence) and \(revision)")
+    }
+
+    static func unknownFieldsAndValues(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.encoding.skips-unknown-fields",
+                "A heartbeat with unknown fields of wire types 0, 1, 2 and 5 and an unknown enum value is decoded and recorded",
+                ["EACP-ENCODING-002", "EACP-ENCODING-003"], target) { kit in
+            let agent = try await kit.enrolledAgent()
+            var heartbeat = agent.nextHeartbeat()
+            heartbeat.sequenceNumber = 7
+            heartbeat.contentVersion = ServerContentCases.contentVersion(21, Array(repeating: 0x21, count: 32))
+            // Fields 100 to 103 are not in the schema.
+            let unknown = RawField.varint(100, 300) + RawField.fixed64(101, 0x0102_0304_0506_0708)
+                + RawField.bytes(102, Array("unknown".utf8)) + RawField.fixed32(103, 0xA1B2_C3D4)
+            try await requireAccepted(kit, agent, unknown + heartbeat.wireBytes(), "fields 100 to 103")
+            try await requireRecorded(kit, agent, sequence: 7, revision: 21, "fields 100 to 103")
+
+            heartbeat.sequenceNumber = 8
+            heartbeat.contentVersion = ServerContentCases.contentVersion(22, Array(repeating: 0x22, count: 32))
+            // Field 4 is push_channel, and status 77 is not a PushChannelStatus value.
+            let unknownStatus = RawField.bytes(4, RawField.varint(1, 77))
+            try await requireAccepted(kit, agent, unknownStatus + heartbeat.wireBytes(), "push channel status 77")
+            try await requireRecorded(kit, agent, sequence: 8, revision: 22, "push channel status 77")
+        }
+    }
+
+    static func flexibleLayout(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.encoding.flexible-field-layout",
+                "Fields out of order, a repeated scalar (last wins), a split message (merged), mixed packing and two oneof members (last wins) are decoded",
+                ["EACP-ENCODING-005"], target) { kit in
+            let agent = try await kit.enrolledAgent()
+            // Field numbers from spec/eacp.proto: Heartbeat 1 agent_version, 2 content_version, 3 capabilities,
+            // 9 sequence_number, 10 agent_time_unix_ms; ContentVersion 1 revision, 2 sha256;
+            // Capabilities 1 action_kinds (repeated enum).
+            let unpackedThenPacked = RawField.varint(1, 1) + RawField.bytes(1, [2, 3])
+            let bytes = RawField.varint(10, UInt64(Date().timeIntervalSince1970 * 1_000)) + RawField.varint(9, 1)
+                + RawField.bytes(2, RawField.varint(1, 33)) + RawField.bytes(3, unpackedThenPacked)
+                + RawField.bytes(1, Array("1.4".utf8)) + RawField.bytes(2, RawField.bytes(2, Array(repeating: 0x33, count: 32)))
+                + RawField.varint(9, 8)
+            try await requireAccepted(kit, agent, bytes, "fields out of order, sequence_number 1 then 8 and content_version in two parts")
+            try await requireRecorded(kit, agent, sequence: 8, revision: 33, "sequence_number 1 then 8")
+
+            // EnrollmentRequest: csr_der (3) and csr_pem (2) are one oneof. The valid csr_pem comes last.
+            let request = try ServerCredentialCases.enrollmentRequest(token: try await kit.admin.enrollmentToken())
+            let enrolling = try SimulatedAgent(target: target, version: "1.4", transcript: kit.context.transcript, group: kit.group)
+            let body = RawField.bytes(3, Array("not a CSR".utf8)) + request.wireBytes()
+            let answer = try await enrolling.postBytes("/eacp/v1/enroll", body, describing: "csr_der \"not a CSR\", then a valid csr_pem")
+            try kit.context.require(
+                answer.status == 200, "an enrollment whose last oneof member is a valid csr_pem got status \(answer.status), expected 200")
+        }
+    }
+
+    static func emptyBody(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.encoding.empty-body-is-default-message",
+                "An empty body decodes as the default message, so the message's own rules decide the answer",
+                ["EACP-ENCODING-008"], target) { kit in
+            let agent = try await kit.enrolledAgent()
+            // The default Heartbeat has an empty agent_version, which is invalid.
+            try kit.expectError(try await agent.postBytes("/eacp/v1/heartbeat", [], describing: "empty body"),
+                                status: 400, code: .badRequest, "an empty heartbeat body")
+            // The default ActionAck names action "", which the server does not know.
+            try kit.expectError(try await agent.postBytes("/eacp/v1/actions/ack", [], describing: "empty body"),
+                                status: 404, code: .notFound, "an empty ActionAck body")
+        }
+    }
+}
