@@ -46,6 +46,10 @@ public final class ReferenceServer: Sendable {
         configuration.host = settings.listenHost
         configuration.port = settings.listenPort
         configuration.limits.maxBodyBytes = settings.maximumBodyBytes
+        // The protocol's limit for a request line and header section together.
+        if !BrokenVariant.isActive(.acceptsLargeHeaderSection) {
+            configuration.limits.maxHeadBytes = 16_384
+        }
         configuration.maxConnections = settings.maximumConnections
         group = try EventLoopGroup(loopCount: max(1, min(EventLoopGroup.coreCount, 4)))
         server = HTTPServer(

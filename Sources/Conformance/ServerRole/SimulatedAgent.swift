@@ -114,6 +114,15 @@ public final class SimulatedAgent: @unchecked Sendable {
         return (try? type.init(wireBytes: response.body, limits: .default)).map { "\($0)" } ?? "undecodable reply"
     }
 
+    /// A connector to the server with this agent's client certificate, once it has one, for requests
+    /// written byte for byte.
+    func tlsConnector() throws -> ClientConnector {
+        let context = try TLSContext(configuration: .client(
+            trustedCAPEM: target.caPEM, expectedHostName: target.host, certificateChainPEM: identity?.certificatePEM,
+            privateKeyPEM: identity?.keyPEM))
+        return .tls(host: target.host, port: target.port, context: context)
+    }
+
     /// Opens the push channel with this agent's client certificate.
     func openPushChannel() async throws -> PushChannelClient {
         guard let identity else { throw CaseStop.notChecked("the agent has no client certificate yet") }

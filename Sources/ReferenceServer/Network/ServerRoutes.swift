@@ -16,6 +16,12 @@ struct ServerRoutes {
             context.log.debug("request.unrouted", ["method": head.method.name, "path": String(head.path)])
             return Self.missResponse(head, miss)
         }
+        if !BrokenVariant.isActive(.plainTextTransportErrors) {
+            router.errorResponder = { [context] error, head in
+                context.log.debug("request.rejected", ["path": head.map { String($0.path) } ?? "", "error": error.message])
+                return TransportErrorReplies.response(error, head)
+            }
+        }
         return router
     }
 
@@ -132,6 +138,7 @@ struct ServerRoutes {
     /// of up to 4190208 bytes, and 1 MiB elsewhere. The `maximum_body_bytes` setting can only lower either.
     static func bodyLimit(_ method: HTTPMethod, _ path: String, setting: Int) -> Int {
         guard method != .get else { return 0 }
+        guard !BrokenVariant.isActive(.acceptsOversizedBody) else { return setting }
         let specLimit = path.hasSuffix("/uploads/chunk") ? 4_194_304 : 1_048_576
         return min(specLimit, setting)
     }

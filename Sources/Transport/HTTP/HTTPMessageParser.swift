@@ -128,10 +128,12 @@ struct HTTPMessageParser {
         guard let emptyLine = buffer.firstEmptyLine(from: max(lineEnd, scannedCount - 3)) else {
             scannedCount = buffer.readableCount
             if buffer.readableCount - fieldsStart >= limits.maxHeaderBytes + 2 { throw headerSectionTooLarge() }
+            if buffer.readableCount >= limits.maxHeadBytes + 2 { throw headTooLarge() }
             return nil
         }
         let fieldsEnd = emptyLine == lineEnd ? fieldsStart : emptyLine + 2
         guard fieldsEnd - fieldsStart <= limits.maxHeaderBytes else { throw headerSectionTooLarge() }
+        guard fieldsEnd <= limits.maxHeadBytes else { throw headTooLarge() }
 
         let startLine = buffer.slice(0, lineEnd)
         let headers = try parseFields(buffer.slice(fieldsStart, fieldsEnd))
@@ -189,6 +191,10 @@ struct HTTPMessageParser {
 
     private func headerSectionTooLarge() -> HTTPError {
         HTTPError(.headerSectionTooLarge, "header section is larger than \(limits.maxHeaderBytes) bytes")
+    }
+
+    private func headTooLarge() -> HTTPError {
+        HTTPError(.headerSectionTooLarge, "start line and header section are larger than \(limits.maxHeadBytes) bytes")
     }
 
     // MARK: Body

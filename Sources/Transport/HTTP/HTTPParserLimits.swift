@@ -14,6 +14,11 @@ public struct HTTPParserLimits: Hashable, Sendable {
     /// large cookies or tokens that intermediaries add while keeping one connection's head small.
     public var maxHeaderBytes: Int = 64 * 1024
 
+    /// The maximum bytes of the start line and the header section together, CRLFs included. The default is
+    /// the sum of the two limits above, so only a caller that lowers it adds a check. EACP lowers it to
+    /// 16 KiB for its servers.
+    public var maxHeadBytes: Int = 8 * 1024 + 64 * 1024
+
     /// The largest body accepted unless the route sets its own limit. 1 MiB fits every EACP message but
     /// upload chunks, whose route raises it.
     public var maxBodyBytes: Int = 1024 * 1024

@@ -45,6 +45,12 @@ public struct HTTPRouteMiss: Hashable, Sendable {
 /// reads that request's body.
 public typealias HTTPRouteMissResponder = @Sendable (HTTPRequestHead, HTTPRouteMiss) -> HTTPResponse
 
+/// Builds the response to a request that the transport rejects before a handler runs: a body above the
+/// route's limit, a head above the parser's limits, a failed WebSocket handshake, a timeout. The head is
+/// nil when the error came before a whole head was parsed. It runs on the event loop thread, so it must
+/// not block. The connection closes after the response.
+public typealias HTTPErrorResponder = @Sendable (HTTPError, HTTPRequestHead?) -> HTTPResponse
+
 /// Decides whether a WebSocket upgrade may go ahead: nil accepts it, a response refuses it. It runs in a
 /// task off the event loop, so it may read a database.
 public typealias WebSocketUpgradeCheck = @Sendable (HTTPRequest) -> HTTPResponse?
@@ -77,6 +83,11 @@ public struct HTTPRouter: Sendable {
     /// Allow, both with the error message as plain text. A responder that returns 405 should copy
     /// `allowedMethods` into an Allow header, because HTTP requires one.
     public var missResponder: HTTPRouteMissResponder?
+
+    /// Builds the response to every other error the transport responds to itself, or nil for the default:
+    /// the error's status, its `statusHeaders` and its message as plain text. Route misses go to
+    /// `missResponder` when one is set.
+    public var errorResponder: HTTPErrorResponder?
 
     public init() {}
 

@@ -123,7 +123,12 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
             do {
                 part = try parser.nextPart()
             } catch {
-                respond(to: error)
+                // A body above the route's limit fails here, after its head was parsed.
+                if case .readingBody(_, let head) = state {
+                    respond(to: error, head: head)
+                } else {
+                    respond(to: error)
+                }
                 return
             }
             switch part {
@@ -155,19 +160,6 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         }
     }
 
-    /// Responds to a request that no route takes through the router's `missResponder` when it has one,
-    /// and to every other error as `respond(to:)` does. Either way the connection closes.
-    private func respond(to error: HTTPError, head: HTTPRequestHead) {
-        guard let miss = HTTPRouteMiss(error), let responder = server.router.missResponder else {
-            respond(to: error)
-            return
-        }
-        clearTimeout()
-        guard let connection, !closed else { return }
-        state = .closing
-        write(responder(head, miss), method: head.method, version: head.version, keepAlive: false)
-        connection.close()
-    }
 
     private static func checkContentType(_ head: HTTPRequestHead, accepted: [String]?) throws(HTTPError) {
         guard let accepted else { return }
@@ -240,7 +232,7 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         do {
             response = try WebSocketHandshake.acceptUpgrade(request.head)
         } catch {
-            respond(to: error)
+            respond(to: error, head: request.head)
             return
         }
         guard let check else {
@@ -315,11 +307,21 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
     }
 
     /// Responds to an error and closes, because after most errors the rest of the byte stream cannot be trusted.
-    func respond(to error: HTTPError) {
+    /// Sends a request that no route takes to the router's `missResponder` and every other error to its
+    /// `errorResponder`, when the router has them. `head` is nil when the error came before a whole head.
+    func respond(to error: HTTPError, head: HTTPRequestHead? = nil) {
         clearTimeout()
         guard let connection, !closed else { return }
         state = .closing
-        write(HTTPResponse(error: error), method: .get, version: .http1_1, keepAlive: false)
+        let response: HTTPResponse
+        if let head, let miss = HTTPRouteMiss(error), let responder = server.router.missResponder {
+            response = responder(head, miss)
+        } else if let responder = server.router.errorResponder {
+            response = responder(error, head)
+        } else {
+            response = HTTPResponse(error: error)
+        }
+        write(response, method: head?.method ?? .get, version: head?.version ?? .http1_1, keepAlive: false)
         connection.close()
     }
 

@@ -1,0 +1,15 @@
+/// Broken variants of limits, transport errors, the push channel, actions, events and uploads.
+/// Each changes one behaviour at the spot named in its comment.
+extension BrokenVariant {
+    /// Accepts POST bodies up to the `maximum_body_bytes` setting, 4 MiB by default, on every path,
+    /// instead of 1 MiB on every path but `uploads/chunk` (breaks EACP-LIMIT-001). Switched in
+    /// `ServerRoutes.bodyLimit`.
+    static let acceptsOversizedBody = BrokenVariant("accepts-oversized-body")
+    /// Lets the transport respond in plain text to the errors it finds before a handler runs, not with an
+    /// `ErrorReply` (breaks EACP-LIMIT-001, EACP-LIMIT-006, EACP-PUSH-002 and EACP-TRANSPORT-005).
+    /// Switched in `ServerRoutes.makeRouter`.
+    static let plainTextTransportErrors = BrokenVariant("plain-text-transport-errors")
+    /// Keeps the transport's default head limit of 72 KiB instead of 16384 bytes (breaks
+    /// EACP-LIMIT-006). Switched in `ReferenceServer.init`.
+    static let acceptsLargeHeaderSection = BrokenVariant("accepts-large-header-section")
+}
