@@ -103,7 +103,9 @@ public final class Agent: Sendable {
     /// change whose deadline passed while the agent was down is reverted first.
     private func restoreConnectionSettings() async throws {
         let state = localState.current
-        if let pending = state.pendingProxyChange, pending.deadlineUnixMs <= AgentClock.nowUnixMs() {
+        if let pending = state.pendingProxyChange,
+            pending.deadlineUnixMs <= AgentClock.nowUnixMs() || BrokenVariant.isActive(.forgetsPendingProxy)
+        {
             try revertProxyChange(pending)
         }
         link.useProxy(localState.current.proxy)

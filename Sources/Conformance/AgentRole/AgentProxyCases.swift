@@ -69,6 +69,8 @@ enum AgentProxyCases {
     static func checkConnects(_ requests: [HarnessProxy.ConnectRequest], authority: String, _ context: CaseContext) throws {
         try context.require(!requests.isEmpty, "the agent sent no CONNECT request to the proxy")
         for request in requests {
+            try context.require(!request.requestLine.isEmpty,
+                                "the agent sent \(request.bytesBeforeResponse) bytes to the proxy that are not an HTTP request head, such as a TLS record")
             context.transcript.record("agent->proxy", request.requestLine, request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
             try context.require(request.requestLine == "CONNECT \(authority) HTTP/1.1",
                                 "the request line is \"\(request.requestLine)\", expected \"CONNECT \(authority) HTTP/1.1\"")
@@ -130,12 +132,12 @@ enum AgentProxyCases {
             deliver(envelope, harness)
             // Tolerance: 5 s for a tunnel, a TLS handshake and a request on a loaded machine, well below the 30 s interval.
             let pending = try await heartbeat(after: changed, timeout: .seconds(5), where: { $0.proxy?.mode == .proxyPending }, harness)
+            try checkConnects(proxy.requests(after: changed), authority: authority, context)
             try context.require(pending != nil, "no heartbeat reporting PROXY_MODE_PROXY_PENDING within 5 s of the change")
             let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
             try context.require(result.state == .succeeded, "SET_ENDPOINT_PROXY ended \(result.state) \(result.errorCode): \(result.detail)")
             guard try await waitFor(timeout: .seconds(10), { harness.handlers.observations.value.pushConnections.last.map { $0 > changed } == true ? true : nil }) != nil
             else { throw CaseStop.failed("the agent did not open its push channel again within 10 s of the change") }
-            try checkConnects(proxy.requests(after: changed), authority: authority, context)
             try context.require(harness.front.relayCount == relaysBefore,
                                 "the agent made \(harness.front.relayCount - relaysBefore) direct connections after the change")
 
@@ -145,6 +147,7 @@ enum AgentProxyCases {
                                     && confirmed.proxy?.port == UInt32(proxy.port) && confirmed.proxy?.actionId == envelope.actionId,
                                 "after the confirmation the agent reports \(describe(confirmed.proxy))")
             try context.require(harness.front.relayCount == relaysBefore, "the agent connected directly while the proxy was set")
+            try checkConnects(proxy.requests(after: changed), authority: authority, context)
             try await disable(proxy, harness, context)
         }
     }
@@ -215,12 +218,14 @@ enum AgentProxyCases {
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
             proxy.rejectionStatus.update { $0 = 403 }
-            let timeoutMs: UInt32 = 4_000
+            let timeoutMs: UInt32 = 6_000
             let changed = ContinuousClock.now
             let envelope = harness.envelope(.setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: timeoutMs))
             deliver(envelope, harness)
-            guard try await waitFor(timeout: .seconds(3), { proxy.requests(after: changed).first }) != nil else {
-                throw CaseStop.failed("the agent sent no CONNECT request within 3 s of the change")
+            // The agent sets the deadline before it applies the change, so at the latest when the first
+            // CONNECT request arrives.
+            guard let firstConnect = try await waitFor(timeout: .seconds(5), { proxy.requests(after: changed).first }) else {
+                throw CaseStop.failed("the agent sent no CONNECT request within 5 s of the change")
             }
 
             harness.agent.value?.kill()
@@ -231,7 +236,7 @@ enum AgentProxyCases {
             try context.require(usedAgain != nil, "the restarted agent did not use the pending proxy setting within 3 s")
 
             harness.agent.value?.kill()
-            let deadline = changed + .milliseconds(Int(timeoutMs))
+            let deadline = firstConnect.at + .milliseconds(Int(timeoutMs))
             if deadline > .now { try await Task.sleep(until: deadline + .milliseconds(500)) }
             let restartedLate = ContinuousClock.now
             try await harness.startAgent()

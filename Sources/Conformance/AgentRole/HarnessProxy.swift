@@ -73,8 +73,17 @@ final class HarnessProxy: @unchecked Sendable {
     private func serve(_ client: ProbeSocket) {
         let terminator: [UInt8] = Array("\r\n\r\n".utf8)
         guard let (bytes, _) = try? client.receive(timeout: .seconds(10), until: { bytes in
-            bytes.count > 8_192 || bytes.firstRange(of: terminator) != nil
-        }), let end = bytes.firstRange(of: terminator) else {
+            bytes.count > 8_192 || bytes.firstRange(of: terminator) != nil || TLSRecord.looksLikeTLS(bytes)
+        }) else {
+            client.close()
+            return
+        }
+        guard let end = bytes.firstRange(of: terminator) else {
+            // A TLS record or an overlong head: recorded with an empty request line, so a case sees it.
+            if !bytes.isEmpty {
+                let request = ConnectRequest(at: .now, requestLine: "", headers: [], bytesBeforeResponse: bytes.count, status: 0)
+                requests.update { $0.append(request) }
+            }
             client.close()
             return
         }

@@ -1,4 +1,26 @@
 extension BrokenVariantCatalog {
     /// Agent variants for the endpoint proxy, isolation, the live terminal and proxied connections.
-    static let agentFeatures: [BrokenVariantEntry] = []
+    static let agentFeatures: [BrokenVariantEntry] = [
+        BrokenVariantEntry(
+            "accepts-proxy-port-out-of-range", role: .agent, breaks: ["EACP-PROXY-001"],
+            caughtBy: ["agent.proxy.invalid-parameters-rejected"], "applies a proxy change whose port is outside 1 to 65535"),
+        BrokenVariantEntry(
+            "never-confirms-proxy", role: .agent, breaks: ["EACP-PROXY-002"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "never confirms a proxy change, so the action cannot succeed"),
+        BrokenVariantEntry(
+            "never-reverts-proxy", role: .agent, breaks: ["EACP-PROXY-003"], caughtBy: ["agent.proxy.unconfirmed-reverted"],
+            "keeps an unconfirmed proxy change past its deadline"),
+        BrokenVariantEntry(
+            "forgets-pending-proxy", role: .agent, breaks: ["EACP-PROXY-004"], caughtBy: ["agent.proxy.pending-across-restarts"],
+            "drops an unconfirmed proxy change at a restart before its deadline"),
+        BrokenVariantEntry(
+            "disable-keeps-proxy", role: .agent, breaks: ["EACP-PROXY-006"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "reports DISABLE_ENDPOINT_PROXY as done but keeps the proxy"),
+        BrokenVariantEntry(
+            "skips-connect-tunnel", role: .agent, breaks: ["EACP-TRANSPORT-015"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "opens TLS straight to the proxy's port without a CONNECT request"),
+        BrokenVariantEntry(
+            "push-bypasses-proxy", role: .agent, breaks: ["EACP-TRANSPORT-016"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "opens the push channel directly while a proxy is set"),
+    ]
 }

@@ -85,7 +85,9 @@ enum ActionChecks {
             return nil
         case (.setEndpointProxy, .setEndpointProxy(let p)?):
             if p.host.isEmpty || p.host.utf8.count > 255 { return "host must be 1 to 255 bytes" }
-            if !(1...65535).contains(p.port) { return "port \(p.port) is outside 1 to 65535" }
+            if !(1...65535).contains(p.port), !BrokenVariant.isActive(.acceptsProxyPortOutOfRange) {
+                return "port \(p.port) is outside 1 to 65535"
+            }
             return confirmTimeoutProblem(p.confirmTimeoutMs)
         case (.disableEndpointProxy, .disableEndpointProxy(let p)?):
             return confirmTimeoutProblem(p.confirmTimeoutMs)

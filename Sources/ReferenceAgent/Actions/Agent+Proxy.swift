@@ -8,6 +8,7 @@ extension Agent {
     func changeProxy(to setting: LocalState.ProxySetting, confirmTimeoutMs: UInt32, actionID: String) async -> ActionOutcome {
         let timeout = confirmTimeoutMs == 0 ? Self.defaultProxyConfirmTimeoutMs : Int64(confirmTimeoutMs)
         let deadline = AgentClock.nowUnixMs() + timeout
+        if setting.isDirect, BrokenVariant.isActive(.disableKeepsProxy) { return .succeeded() }
         do {
             try localState.update { state in
                 let previous = state.pendingProxyChange?.previous ?? state.proxy
@@ -40,6 +41,7 @@ extension Agent {
 
     /// Keeps the pending setting once a heartbeat reply came back through it.
     func confirmProxyChange(through used: LocalState.ProxySetting) {
+        guard !BrokenVariant.isActive(.neverConfirmsProxy) else { return }
         let confirmed = try? localState.update { state -> Bool in
             guard state.pendingProxyChange != nil, state.proxy == used else { return false }
             state.pendingProxyChange = nil
@@ -49,6 +51,7 @@ extension Agent {
     }
 
     func revertProxyChange(_ pending: LocalState.PendingProxyChange) throws {
+        guard !BrokenVariant.isActive(.neverRevertsProxy) else { return }
         try localState.update { state in
             guard state.pendingProxyChange == pending else { return }
             state.proxy = pending.previous

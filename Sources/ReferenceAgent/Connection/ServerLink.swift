@@ -68,7 +68,8 @@ public final class ServerLink: Sendable {
     }
 
     /// Makes a connector for the server through the current proxy, with the current credentials.
-    func connector() throws(RequestFailure) -> ClientConnector {
+    /// `bypassingProxy` serves only the `push-bypasses-proxy` broken variant.
+    func connector(bypassingProxy: Bool = false) throws(RequestFailure) -> ClientConnector {
         let (context, proxy, allowed) = state.withLock { ($0.context, $0.proxy, $0.isolationAllowedHosts) }
         if let allowed {
             // The management channel always stays reachable: the server's host and the proxy in use.
@@ -79,9 +80,14 @@ public final class ServerLink: Sendable {
         }
         let host = serverURL.host
         let observation = self.observation
+        if !proxy.isDirect, BrokenVariant.isActive(.skipsConnectTunnel) {
+            return ClientConnector(host: proxy.host, port: proxy.port) {
+                try AgentTLSStream(context: context, serverName: host, observation: observation)
+            }
+        }
         return ClientConnector(
             host: host, port: serverURL.port,
-            proxy: proxy.isDirect ? nil : HTTPProxyConfiguration(host: proxy.host, port: proxy.port),
+            proxy: proxy.isDirect || bypassingProxy ? nil : HTTPProxyConfiguration(host: proxy.host, port: proxy.port),
             makeSecurity: { try AgentTLSStream(context: context, serverName: host, observation: observation) })
     }
 

@@ -69,8 +69,9 @@ final class PushChannel: Sendable {
                 // next ping is due, so no separate pong deadline is set.
                 configuration.missedPongLimit = Int(settings.pushMissedPongLimit)
                 configuration.pongTimeout = nil
+                let connector = try link.connector(bypassingProxy: BrokenVariant.isActive(.pushBypassesProxy))
                 let opened = try await WebSocketClient.connect(
-                    try link.connector(), path: "/eacp/v1/push", group: link.group, configuration: configuration)
+                    connector, path: "/eacp/v1/push", group: link.group, configuration: configuration)
                 failures = 0
                 socket.withLock { $0 = opened }
                 agent.runtime.withLock {
