@@ -41,6 +41,7 @@ public final class ReferenceServer: Sendable {
         if BrokenVariant.isActive(.acceptsTLS13) {
             tlsConfiguration.maximumProtocolVersionForTesting = .tls1_3
         }
+        BrokenVariant.applyTLSFaults(to: &tlsConfiguration)
         let tlsContext = try TLSContext(configuration: tlsConfiguration)
         var configuration = HTTPServerConfiguration()
         configuration.host = settings.listenHost

@@ -18,6 +18,7 @@
 // SSL_OP_* and XN_FLAG_* are built from casts and shifts that Swift does not import.
 extern const uint64_t CEACP_SSL_OP_NO_COMPRESSION;
 extern const uint64_t CEACP_SSL_OP_NO_RENEGOTIATION;
+extern const uint64_t CEACP_SSL_OP_ALLOW_CLIENT_RENEGOTIATION;
 extern const uint64_t CEACP_SSL_OP_NO_TICKET;
 extern const uint64_t CEACP_SSL_OP_CIPHER_SERVER_PREFERENCE;
 extern const unsigned long CEACP_XN_FLAG_RFC2253;

@@ -2,7 +2,7 @@ import EACPProtocol
 import EACPTransport
 import Foundation
 
-/// How a server decodes request bodies: unknown fields and enum values, fields in any order,
+/// The decoding of request bodies by a server: unknown fields and enum values, fields in any order,
 /// repeated and merged fields, and the empty body.
 enum ServerEncodingCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {

@@ -28,12 +28,19 @@ enum ServerEnrollmentCases {
                 let agent = try SimulatedAgent(target: target, version: "1.4", transcript: kit.context.transcript, group: kit.group)
                 try kit.expectError(try await agent.post("/eacp/v1/enroll", request), status: 403, code: .forbidden, "enroll")
             },
-            .server("server.auth.requires-client-certificate", "A heartbeat without a client certificate gets 401",
+            .server("server.auth.requires-client-certificate",
+                    "A heartbeat without a client certificate gets 401, and one with the issued certificate gets 200",
                     ["EACP-ENROLL-007", "EACP-TLS-012"], target) { kit in
                 let agent = try SimulatedAgent(target: target, version: "1.4", transcript: kit.context.transcript, group: kit.group)
                 try kit.expectError(
                     try await agent.post("/eacp/v1/heartbeat", agent.nextHeartbeat()), status: 401, code: .unauthenticated,
                     "heartbeat without a certificate")
+                // Enrollment runs over a handshake without a certificate. The heartbeat that follows presents the
+                // issued one, which only a server that sent a CertificateRequest receives.
+                _ = try await agent.enroll(token: try await kit.admin.enrollmentToken())
+                let answer = try await agent.post("/eacp/v1/heartbeat", agent.nextHeartbeat())
+                try kit.context.require(
+                    answer.status == 200, "a heartbeat with the issued client certificate got status \(answer.status), expected 200")
             },
             .server("server.heartbeat.reply-carries-server-time", "A valid heartbeat gets 200 with server_time_unix_ms",
                     ["EACP-HEARTBEAT-006", "EACP-TRANSPORT-004"], target) { kit in

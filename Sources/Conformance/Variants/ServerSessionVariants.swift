@@ -87,5 +87,15 @@ extension BrokenVariantCatalog {
             "rejects-empty-body", role: .server, breaks: ["EACP-ENCODING-008"],
             caughtBy: ["server.encoding.empty-body-is-default-message"],
             "answers an empty body with 400 MALFORMED_MESSAGE instead of decoding the default message"),
+        BrokenVariantEntry(
+            "accepts-cbc-suites", role: .server, breaks: ["EACP-TLS-005"], caughtBy: ["server.tls.rejects-non-aead-suites"],
+            "selects a CBC suite for a client that offers no AEAD suite"),
+        BrokenVariantEntry(
+            "allows-renegotiation", role: .server, breaks: ["EACP-TLS-007"], caughtBy: ["server.tls.refuses-renegotiation"],
+            "completes a second handshake that the client starts"),
+        BrokenVariantEntry(
+            "skips-certificate-request", role: .server, breaks: ["EACP-TLS-012"],
+            caughtBy: ["server.auth.requires-client-certificate"],
+            "sends no CertificateRequest, so enrolled agents cannot present their certificates"),
     ]
 }

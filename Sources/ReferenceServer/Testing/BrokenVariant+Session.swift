@@ -104,3 +104,29 @@ extension BrokenVariant {
         }
     }
 }
+
+extension BrokenVariant {
+    /// Accepts CBC suites next to the AEAD ones (breaks EACP-TLS-005). Switched in
+    /// `applyTLSFaults`.
+    static let acceptsCBCSuites = BrokenVariant("accepts-cbc-suites")
+    /// Takes part in a renegotiation that the client starts (breaks EACP-TLS-007). Switched in
+    /// `applyTLSFaults`.
+    static let allowsRenegotiation = BrokenVariant("allows-renegotiation")
+    /// Sends no CertificateRequest, so agents cannot present their client certificates (breaks
+    /// EACP-TLS-012). Switched in `applyTLSFaults`.
+    static let skipsCertificateRequest = BrokenVariant("skips-certificate-request")
+
+    /// Applies the active TLS variant, if any, to the server's TLS configuration.
+    static func applyTLSFaults(to configuration: inout TLSConfiguration) {
+        if isActive(.acceptsCBCSuites) {
+            let cbcSuites = ["ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA"]
+            configuration.cipherListForTesting = (TLSContext.cipherSuites + cbcSuites).joined(separator: ":")
+        }
+        if isActive(.allowsRenegotiation) {
+            configuration.allowsRenegotiationForTesting = true
+        }
+        if isActive(.skipsCertificateRequest) {
+            configuration.clientCertificatePolicy = .none
+        }
+    }
+}

@@ -1,8 +1,8 @@
 /// The settings of a TLSContext: its role, its own certificate and key, the CA it trusts, and the
 /// client-certificate policy (servers) or the host name to verify (clients).
 ///
-/// The protocol version (TLS 1.2 only) and the cipher suites are fixed by the context, not configured,
-/// except through `maximumProtocolVersionForTesting`.
+/// The protocol version (TLS 1.2 only), the cipher suites and the renegotiation ban are fixed by the
+/// context, not configured, except through the properties whose names end in `ForTesting`.
 public struct TLSConfiguration: Sendable {
     public enum Role: Hashable, Sendable {
         case client
@@ -42,6 +42,12 @@ public struct TLSConfiguration: Sendable {
     /// The highest version the context negotiates. EACP allows only TLS 1.2, so only tests set this, to
     /// build a faulty peer that a conformance case must catch.
     public var maximumProtocolVersionForTesting: ProtocolVersion = .tls1_2
+    /// An OpenSSL cipher list that replaces `TLSContext.cipherSuites`. EACP allows only those AEAD
+    /// suites, so only tests set this, to build a faulty peer that a conformance case must catch.
+    public var cipherListForTesting: String?
+    /// Lets a server take part in a renegotiation that the client starts. EACP forbids
+    /// renegotiation, so only tests set this, to build a faulty peer that a conformance case must catch.
+    public var allowsRenegotiationForTesting = false
 
     public init(
         role: Role,

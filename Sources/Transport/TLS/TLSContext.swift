@@ -83,12 +83,15 @@ public final class TLSContext: @unchecked Sendable {
         let maximum = configuration.maximumProtocolVersionForTesting == .tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION
         try check(ceacp_SSL_CTX_set_min_proto_version(pointer, TLS1_2_VERSION), "setting the minimum version")
         try check(ceacp_SSL_CTX_set_max_proto_version(pointer, maximum), "setting the maximum version")
-        try check(SSL_CTX_set_cipher_list(pointer, Self.cipherSuites.joined(separator: ":")), "SSL_CTX_set_cipher_list")
+        let cipherList = configuration.cipherListForTesting ?? Self.cipherSuites.joined(separator: ":")
+        try check(SSL_CTX_set_cipher_list(pointer, cipherList), "SSL_CTX_set_cipher_list")
         try check(ceacp_SSL_CTX_set1_groups_list(pointer, Self.groups), "SSL_CTX_set1_groups_list")
 
         // Session tickets and the session cache stay off: every connection runs a full handshake, so
         // the peer identity always comes from a certificate verified on this connection.
-        var options = CEACP_SSL_OP_NO_COMPRESSION | CEACP_SSL_OP_NO_RENEGOTIATION | CEACP_SSL_OP_NO_TICKET
+        var options = CEACP_SSL_OP_NO_COMPRESSION | CEACP_SSL_OP_NO_TICKET
+        options |= configuration.allowsRenegotiationForTesting
+            ? CEACP_SSL_OP_ALLOW_CLIENT_RENEGOTIATION : CEACP_SSL_OP_NO_RENEGOTIATION
         if configuration.role == .server { options |= CEACP_SSL_OP_CIPHER_SERVER_PREFERENCE }
         SSL_CTX_set_options(pointer, options)
         _ = ceacp_SSL_CTX_set_session_cache_mode(pointer, Int(SSL_SESS_CACHE_OFF))
