@@ -2,7 +2,71 @@ extension BrokenVariantCatalog {
     /// Agent variants for action handling and the push channel.
     static let agentActions: [BrokenVariantEntry] = [
         BrokenVariantEntry(
-            "runs-duplicate-twice", role: .agent, breaks: ["EACP-ACTION-011"], caughtBy: ["agent.actions.duplicate-runs-once"],
+            "runs-duplicate-twice", role: .agent, breaks: ["EACP-ACTION-011"],
+            caughtBy: ["agent.actions.duplicate-runs-once"],
             "runs an action again when it is delivered a second time"),
+        BrokenVariantEntry(
+            "skips-action-ack", role: .agent, breaks: ["EACP-ACTION-010"],
+            caughtBy: ["agent.actions.push-acknowledged-and-run"],
+            "sends no ActionAck, only the result"),
+        BrokenVariantEntry(
+            "acks-over-http-only", role: .agent, breaks: ["EACP-ACTION-013"],
+            caughtBy: ["agent.actions.push-acknowledged-and-run"],
+            "sends every ActionAck over HTTP while the push channel is connected"),
+        BrokenVariantEntry(
+            "runs-expired-actions", role: .agent, breaks: ["EACP-ACTION-017"],
+            caughtBy: ["agent.actions.expired-not-run"],
+            "runs an action whose expiry has passed"),
+        BrokenVariantEntry(
+            "ignores-not-before", role: .agent, breaks: ["EACP-ACTION-018"],
+            caughtBy: ["agent.actions.not-before-honoured"],
+            "starts an action as soon as it arrives, before its not-before time"),
+        BrokenVariantEntry(
+            "reports-unspecified-kind", role: .agent, breaks: ["EACP-ACTION-019"],
+            caughtBy: ["agent.actions.push-acknowledged-and-run"],
+            "reports every result with ACTION_KIND_UNSPECIFIED instead of the envelope's kind"),
+        BrokenVariantEntry(
+            "forgets-answered-actions", role: .agent, breaks: ["EACP-ACTION-020"],
+            caughtBy: ["agent.actions.journal-kept-after-receipt"],
+            "deletes an action from the journal once its result is acknowledged, before its expiry"),
+        BrokenVariantEntry(
+            "quarantine-leaves-file", role: .agent, breaks: ["EACP-ACTION-021"],
+            caughtBy: ["agent.actions.push-acknowledged-and-run"],
+            "copies a quarantined file instead of moving it, so it stays at its path"),
+        BrokenVariantEntry(
+            "restore-overwrites", role: .agent, breaks: ["EACP-ACTION-022"], caughtBy: ["agent.actions.restore-file"],
+            "restores a file over whatever is at the destination"),
+        BrokenVariantEntry(
+            "ignores-process-start-time", role: .agent, breaks: ["EACP-ACTION-023"],
+            caughtBy: ["agent.actions.terminate-process"],
+            "terminates the process with the pid whatever its start time"),
+        BrokenVariantEntry(
+            "ignores-max-total-bytes", role: .agent, breaks: ["EACP-ACTION-024"],
+            caughtBy: ["agent.actions.retrieve-endpoint-files"],
+            "uploads endpoint files whatever their total size"),
+        BrokenVariantEntry(
+            "fails-on-missing-event-data", role: .agent, breaks: ["EACP-ACTION-025"],
+            caughtBy: ["agent.actions.retrieve-event-data"],
+            "fails an event data retrieval when any listed event has no data"),
+        BrokenVariantEntry(
+            "support-file-has-token", role: .agent, breaks: ["EACP-ACTION-026"],
+            caughtBy: ["agent.actions.retrieve-support-file"],
+            "writes the enrollment token into the support file"),
+        BrokenVariantEntry(
+            "skips-performed-heartbeat", role: .agent, breaks: ["EACP-ACTION-027"],
+            caughtBy: ["agent.actions.perform-heartbeat"],
+            "succeeds at PERFORM_HEARTBEAT without sending a heartbeat"),
+        BrokenVariantEntry(
+            "reruns-interrupted-actions", role: .agent, breaks: ["EACP-ACTION-028"],
+            caughtBy: ["agent.actions.interrupted-not-rerun"],
+            "runs an action that a restart interrupted again when it is delivered again"),
+        BrokenVariantEntry(
+            "closes-on-unknown-push", role: .agent, breaks: ["EACP-PUSH-005"],
+            caughtBy: ["agent.push.unknown-message-ignored"],
+            "closes the push channel on a PushMessage with no direction it knows"),
+        BrokenVariantEntry(
+            "reports-half-open-connected", role: .agent, breaks: ["EACP-PUSH-011"],
+            caughtBy: ["agent.push.heartbeat-reports-state"],
+            "reports the push channel connected while its pings go unanswered"),
     ]
 }

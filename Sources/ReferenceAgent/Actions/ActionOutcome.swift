@@ -22,7 +22,7 @@ struct ActionOutcome: Sendable {
     func result(for envelope: ActionEnvelope) -> ActionResult {
         var result = ActionResult()
         result.actionId = envelope.actionId
-        result.kind = envelope.kind
+        result.kind = BrokenVariant.isActive(.reportsUnspecifiedKind) ? .unspecified : envelope.kind
         result.state = state
         result.errorCode = errorCode
         result.detail = detail
@@ -52,7 +52,7 @@ enum ActionChecks {
         if let minimum, let own = try? AgentVersion(parsing: AgentIdentity.version), own < minimum {
             return .rejected(.agentVersionTooOld, "agent version \(own) is below minimum_agent_version \(minimum)")
         }
-        if envelope.expiresUnixMs != 0, nowUnixMs >= envelope.expiresUnixMs {
+        if envelope.expiresUnixMs != 0, nowUnixMs >= envelope.expiresUnixMs, !BrokenVariant.isActive(.runsExpiredActions) {
             return ActionOutcome(state: .expired, errorCode: .unspecified, detail: "the action expired before it started")
         }
         return nil

@@ -194,7 +194,8 @@ final class ActionProcessor: Sendable {
         var ack = ActionAck()
         ack.actionId = actionID
         ack.receivedUnixMs = AgentClock.nowUnixMs()
-        if agent?.push.send(.actionAck(ack)) == true { return }
+        if BrokenVariant.isActive(.skipsActionAck) { return }
+        if !BrokenVariant.isActive(.acksOverHTTPOnly), agent?.push.send(.actionAck(ack)) == true { return }
         guard let agent else { return }
         Task {
             do {
@@ -216,6 +217,7 @@ final class ActionProcessor: Sendable {
     func receiptArrived(_ receipt: ActionReceipt) {
         guard receipt.subject == .result else { return }
         _ = try? store.markResultAcknowledged(actionID: receipt.actionId)
+        if BrokenVariant.isActive(.forgetsAnsweredActions) { _ = try? store.pruneJournal(receivedBeforeUnixMs: .max) }
     }
 
     /// Asks the reply loop to send every unacknowledged result now.

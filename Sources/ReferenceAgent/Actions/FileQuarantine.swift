@@ -42,7 +42,11 @@ struct FileQuarantine {
                 originalPath: path, owner: info.st_uid, group: info.st_gid, mode: UInt32(info.st_mode & 0o7777),
                 sha256: SHA256.hex(digest))
             try AtomicFile.write(Array(try JSONEncoder().encode(record)), to: entry + "/record.json")
-            try move(from: path, to: entry + "/file")
+            if BrokenVariant.isActive(.quarantineLeavesFile) {
+                try FileManager.default.copyItem(atPath: path, toPath: entry + "/file")
+            } else {
+                try move(from: path, to: entry + "/file")
+            }
             chmod(entry + "/file", 0o400)
         } catch {
             return .failed(.internal, "moving \(path) into quarantine failed: \(error)")
@@ -65,7 +69,7 @@ struct FileQuarantine {
             return .failed(.permissionDenied, roots.rejectionDetail(for: destination, action: "restore"))
         }
         var existing = stat()
-        guard lstat(destination, &existing) != 0 else {
+        guard lstat(destination, &existing) != 0 || BrokenVariant.isActive(.restoreOverwrites) else {
             return .failed(.internal, "\(destination) exists; restoring never overwrites a file")
         }
         do {

@@ -29,7 +29,7 @@ struct Retrievals {
         guard !existing.isEmpty else { return .failed(.notFound, "none of the \(missing.count) files exists") }
         let cap = parameters.maxTotalBytes == 0 ? Self.defaultMaximumTotalBytes : parameters.maxTotalBytes
         let total = existing.reduce(UInt64(0)) { $0 + $1.1 }
-        guard total <= cap else {
+        guard total <= cap || BrokenVariant.isActive(.ignoresMaxTotalBytes) else {
             return .rejected(.invalidParameters, "the files add up to \(total) bytes, above max_total_bytes \(cap)")
         }
         return await upload(existing.map { ($0.0, Upload.Source.file($0.0)) }, missing: missing, what: "files missing")
@@ -44,6 +44,9 @@ struct Retrievals {
             if FileManager.default.fileExists(atPath: path) { found.append((eventID, .file(path))) } else { missing.append(eventID) }
         }
         guard !found.isEmpty else { return .failed(.notFound, "the agent keeps data for none of the events") }
+        if BrokenVariant.isActive(.failsOnMissingEventData), !missing.isEmpty {
+            return .failed(.notFound, "the agent keeps no data for " + missing.joined(separator: ", "))
+        }
         return await upload(found, missing: missing, what: "events without data")
     }
 
@@ -91,6 +94,7 @@ struct SupportBundle {
             "isolation_backend": agent.options.isolationBackend,
             "generated_unix_ms": AgentClock.nowUnixMs(),
         ]
+        if BrokenVariant.isActive(.supportFileHasToken) { summary["enrollment_token"] = agent.options.enrollmentToken ?? "" }
         let snapshot = try StatusSnapshot.capture(agent)
         summary["status"] = try JSONSerialization.jsonObject(with: try StatusSnapshot.encoder.encode(snapshot))
         if includeLogs {

@@ -83,7 +83,9 @@ extension Agent {
     func buildHeartbeat() throws -> Heartbeat {
         var heartbeat = Heartbeat()
         heartbeat.agentVersion = version
-        heartbeat.sequenceNumber = UInt64(try store.nextHeartbeatSequenceNumber())
+        heartbeat.sequenceNumber = UInt64(
+            BrokenVariant.isActive(.restartsHeartbeatNumbering)
+                ? BrokenVariant.nextHeartbeatNumberInMemory() : try store.nextHeartbeatSequenceNumber())
         heartbeat.agentTimeUnixMs = AgentClock.nowUnixMs()
         if let content = try store.installedContent() {
             var version = ContentVersion()
@@ -94,7 +96,7 @@ extension Agent {
         var capabilities = Heartbeat.Capabilities()
         capabilities.actionKinds = ActionProcessor.supportedKinds
         heartbeat.capabilities = capabilities
-        heartbeat.pushChannel = runtime.withLock { $0.push.heartbeatState }
+        heartbeat.pushChannel = push.heartbeatState(runtime.withLock { $0.push.heartbeatState })
 
         let state = localState.current
         var isolation = Heartbeat.IsolationState()
@@ -110,7 +112,7 @@ extension Agent {
         proxy.actionId = state.proxyActionID
         heartbeat.proxy = proxy
         heartbeat.queueDepths = try queueDepths()
-        heartbeat.lastUpgrade = try upgradeRecordToReport()
+        heartbeat.lastUpgrade = BrokenVariant.upgradeRecordOnce(try upgradeRecordToReport())
         return heartbeat
     }
 
@@ -166,7 +168,8 @@ extension Agent {
             }
             guard let settings = reply.settings else { return false }
             if settings.statusReportIntervalMs != 0 {
-                state.settings.statusReportIntervalMs = Int64(settings.statusReportIntervalMs).clamped(1_000, 86_400_000)
+                let minimum: Int64 = BrokenVariant.isActive(.skipsSettingsClamp) ? 1 : 1_000
+                state.settings.statusReportIntervalMs = Int64(settings.statusReportIntervalMs).clamped(minimum, 86_400_000)
             }
             if settings.pushPingIntervalMs != 0 {
                 state.settings.pushPingIntervalMs = Int64(settings.pushPingIntervalMs).clamped(1_000, 300_000)
@@ -188,7 +191,7 @@ extension Agent {
         }
         if changedLogging {
             configureLogUpload()
-            if !localState.current.settings.logCollectionEnabled {
+            if !localState.current.settings.logCollectionEnabled, !BrokenVariant.isActive(.keepsLogQueueWhenDisabled) {
                 // Collection off: the queued records are discarded and none are queued.
                 try store.removeLogRecords(throughSequenceNumber: Int64.max, reportedDroppedCount: 0)
             }

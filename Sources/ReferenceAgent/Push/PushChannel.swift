@@ -26,6 +26,20 @@ final class PushChannel: Sendable {
 
     var isConnected: Bool { socket.withLock { $0?.closeResult == nil && $0 != nil } }
 
+    /// Returns the channel's state for a heartbeat. A channel that is open but missed a pong since
+    /// the last one arrived counts as disconnected, because the server may no longer reach the agent
+    /// through it.
+    func heartbeatState(_ runtime: Heartbeat.PushChannelState) -> Heartbeat.PushChannelState {
+        let missedPongs = socket.withLock { $0?.liveness.missedPongs ?? 0 }
+        guard runtime.status == .connected, missedPongs > 0, !BrokenVariant.isActive(.reportsHalfOpenConnected) else {
+            return runtime
+        }
+        var state = runtime
+        state.status = .disconnected
+        state.connectedSinceUnixMs = 0
+        return state
+    }
+
     /// Starts the connect loop once; later calls do nothing.
     func start(agent: Agent) {
         loop.withLock { task in
@@ -163,6 +177,10 @@ final class PushChannel: Sendable {
                 if let delay = handle(push, agent: agent) { retryAfterMs = delay }
             case nil:
                 log.info("push", "push.unknown_message_ignored", ["bytes": bytes.count])
+                if BrokenVariant.isActive(.closesOnUnknownPush) {
+                    socket.close(code: .invalidPayload, reason: "the message has no direction")
+                    closing = true
+                }
             }
         }
         return retryAfterMs

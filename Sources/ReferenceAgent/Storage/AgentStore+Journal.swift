@@ -27,6 +27,10 @@ extension AgentStore {
 
     static func markInterruptedActions(in database: Database) throws -> [ActionJournalEntry] {
         try database.write {
+            if BrokenVariant.isActive(.rerunsInterruptedActions) {
+                try database.run("UPDATE action_journal SET state = 'received' WHERE state = 'started'")
+                return []
+            }
             let interrupted = try database.query(
                 "SELECT \(journalColumns) FROM action_journal WHERE state = 'started' ORDER BY received_unix_ms",
                 read: readEntry)

@@ -1,0 +1,40 @@
+extension BrokenVariant {
+    /// Sends no `ActionAck`, only the result (breaks EACP-ACTION-010).
+    static let skipsActionAck = BrokenVariant("skips-action-ack")
+    /// Sends every `ActionAck` over HTTP, even while the push channel is connected (breaks
+    /// EACP-ACTION-013).
+    static let acksOverHTTPOnly = BrokenVariant("acks-over-http-only")
+    /// Runs an action whose expiry has passed (breaks EACP-ACTION-017).
+    static let runsExpiredActions = BrokenVariant("runs-expired-actions")
+    /// Starts an action as soon as it arrives, before its not-before time (breaks EACP-ACTION-018).
+    static let ignoresNotBefore = BrokenVariant("ignores-not-before")
+    /// Reports every result with `ACTION_KIND_UNSPECIFIED` instead of the envelope's kind (breaks
+    /// EACP-ACTION-019).
+    static let reportsUnspecifiedKind = BrokenVariant("reports-unspecified-kind")
+    /// Deletes finished actions from the journal as soon as the server acknowledged their result,
+    /// before their expiry (breaks EACP-ACTION-020).
+    static let forgetsAnsweredActions = BrokenVariant("forgets-answered-actions")
+    /// Copies a quarantined file instead of moving it, so it stays at its path (breaks EACP-ACTION-021).
+    static let quarantineLeavesFile = BrokenVariant("quarantine-leaves-file")
+    /// Restores a file over whatever is at the destination (breaks EACP-ACTION-022).
+    static let restoreOverwrites = BrokenVariant("restore-overwrites")
+    /// Terminates the process with `pid` whatever its start time (breaks EACP-ACTION-023).
+    static let ignoresProcessStartTime = BrokenVariant("ignores-process-start-time")
+    /// Uploads endpoint files whatever their total size (breaks EACP-ACTION-024).
+    static let ignoresMaxTotalBytes = BrokenVariant("ignores-max-total-bytes")
+    /// Fails security event data retrieval when any listed event has no data, not only when none has
+    /// (breaks EACP-ACTION-025).
+    static let failsOnMissingEventData = BrokenVariant("fails-on-missing-event-data")
+    /// Writes the enrollment token into the support file (breaks EACP-ACTION-026).
+    static let supportFileHasToken = BrokenVariant("support-file-has-token")
+    /// Succeeds at `PERFORM_HEARTBEAT` without sending a heartbeat (breaks EACP-ACTION-027).
+    static let skipsPerformedHeartbeat = BrokenVariant("skips-performed-heartbeat")
+    /// After a restart, treats an action that was running as never started, so a new delivery runs it
+    /// again (breaks EACP-ACTION-028).
+    static let rerunsInterruptedActions = BrokenVariant("reruns-interrupted-actions")
+    /// Closes the push channel with 1007 on a `PushMessage` whose direction is unset or unknown,
+    /// instead of ignoring it (breaks EACP-PUSH-005).
+    static let closesOnUnknownPush = BrokenVariant("closes-on-unknown-push")
+    /// Reports the push channel as connected while pings go unanswered (breaks EACP-PUSH-011).
+    static let reportsHalfOpenConnected = BrokenVariant("reports-half-open-connected")
+}
