@@ -83,9 +83,7 @@ extension Agent {
     func buildHeartbeat() throws -> Heartbeat {
         var heartbeat = Heartbeat()
         heartbeat.agentVersion = version
-        heartbeat.sequenceNumber = UInt64(
-            BrokenVariant.isActive(.restartsHeartbeatNumbering)
-                ? BrokenVariant.nextHeartbeatNumberInMemory() : try store.nextHeartbeatSequenceNumber())
+        heartbeat.sequenceNumber = UInt64(try store.nextHeartbeatSequenceNumber())
         heartbeat.agentTimeUnixMs = AgentClock.nowUnixMs()
         if let content = try store.installedContent() {
             var version = ContentVersion()
@@ -112,7 +110,7 @@ extension Agent {
         proxy.actionId = state.proxyActionID
         heartbeat.proxy = proxy
         heartbeat.queueDepths = try queueDepths()
-        heartbeat.lastUpgrade = BrokenVariant.upgradeRecordOnce(try upgradeRecordToReport())
+        heartbeat.lastUpgrade = try upgradeRecordToReport()
         return heartbeat
     }
 
@@ -168,8 +166,7 @@ extension Agent {
             }
             guard let settings = reply.settings else { return false }
             if settings.statusReportIntervalMs != 0 {
-                let minimum: Int64 = BrokenVariant.isActive(.skipsSettingsClamp) ? 1 : 1_000
-                state.settings.statusReportIntervalMs = Int64(settings.statusReportIntervalMs).clamped(minimum, 86_400_000)
+                state.settings.statusReportIntervalMs = Int64(settings.statusReportIntervalMs).clamped(1_000, 86_400_000)
             }
             if settings.pushPingIntervalMs != 0 {
                 state.settings.pushPingIntervalMs = Int64(settings.pushPingIntervalMs).clamped(1_000, 300_000)
@@ -191,7 +188,7 @@ extension Agent {
         }
         if changedLogging {
             configureLogUpload()
-            if !localState.current.settings.logCollectionEnabled, !BrokenVariant.isActive(.keepsLogQueueWhenDisabled) {
+            if !localState.current.settings.logCollectionEnabled {
                 // Collection off: the queued records are discarded and none are queued.
                 try store.removeLogRecords(throughSequenceNumber: Int64.max, reportedDroppedCount: 0)
             }
