@@ -7,6 +7,6 @@ public enum ServerCases {
             + ServerActionCases.all(target) + ServerDeliveryCases.all(target) + ServerTelemetryCases.all(target)
             + ServerAccessCases.all(target) + ServerRevocationCases.all(target)
             + ServerUploadCases.all(target) + ServerLogCases.all(target)
-            + ServerLimitCases.all(target)
+            + ServerLimitCases.all(target) + ServerPushCases.all(target) + ServerFieldLimitCases.all(target)
     }
 }

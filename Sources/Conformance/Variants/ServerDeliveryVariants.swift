@@ -19,5 +19,17 @@ extension BrokenVariantCatalog {
             "accepts-large-header-section", role: .server, breaks: ["EACP-LIMIT-006"],
             caughtBy: ["server.limits.header-section-too-large"],
             "serves requests whose request line and header section exceed 16384 bytes"),
+        BrokenVariantEntry(
+            "closes-on-unknown-push-message", role: .server, breaks: ["EACP-PUSH-005"],
+            caughtBy: ["server.push.ignores-unknown-members"],
+            "closes the push channel with 1008 on a message without a known direction or payload"),
+        BrokenVariantEntry(
+            "truncates-long-result-detail", role: .server, breaks: ["EACP-LIMIT-005"],
+            caughtBy: ["server.limits.field-too-long"],
+            "stores an ActionResult whose detail is above 4096 bytes, cut to 4096, instead of rejecting it"),
+        BrokenVariantEntry(
+            "accepts-short-chunk-digest", role: .server, breaks: ["EACP-LIMIT-008"],
+            caughtBy: ["server.limits.exact-size-digests"],
+            "compares a chunk_sha256 that is not 32 bytes with the digest and returns 422 instead of 400"),
     ]
 }

@@ -93,6 +93,15 @@ extension ActionDelivery {
     }
 
     private func validate(_ result: ActionResult, of record: ActionRecord, agentID: String) throws(ProtocolFailure) {
+        if !BrokenVariant.isActive(.truncatesLongResultDetail) {
+            guard result.detail.utf8.count <= 4_096 else {
+                throw ProtocolFailure(
+                    .badRequest, "the result of \(result.actionId) has a detail of \(result.detail.utf8.count) bytes, above 4096")
+            }
+        }
+        guard result.uploads.count <= 100 else {
+            throw ProtocolFailure(.badRequest, "the result of \(result.actionId) lists \(result.uploads.count) uploads, above 100")
+        }
         guard result.kind.rawValue == record.action.kind else {
             throw ProtocolFailure(
                 .badRequest,

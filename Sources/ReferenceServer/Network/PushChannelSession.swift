@@ -74,15 +74,31 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
         }
     }
 
+    /// Closes the channel with 1008 for a message without a known direction or payload, as the
+    /// `closes-on-unknown-push-message` variant does. Always returns false.
+    private func rejectUnknown() -> Bool {
+        close(code: 1008, reason: "the message has no direction or payload this server knows")
+        return false
+    }
+
     /// Handles one agent message. Returns false after closing the channel for a message that breaks a rule.
     private func handle(_ bytes: [UInt8]) -> Bool {
         guard let message = try? PushMessage(wireBytes: bytes) else {
             close(code: 1007, reason: "the message is not a valid PushMessage")
             return false
         }
-        guard case .agentPush(let push)? = message.direction, let payload = push.payload else {
+        // A direction or payload this revision of the schema does not know may come from a newer agent.
+        guard let direction = message.direction else {
+            context.log.info("push.unknown_message", ["agent": agentID, "bytes": bytes.count, "missing": "direction"])
+            return !BrokenVariant.isActive(.closesOnUnknownPushMessage) || rejectUnknown()
+        }
+        guard case .agentPush(let push) = direction else {
             close(code: 1008, reason: "an agent sends only agent_push messages")
             return false
+        }
+        guard let payload = push.payload else {
+            context.log.info("push.unknown_message", ["agent": agentID, "bytes": bytes.count, "missing": "payload"])
+            return !BrokenVariant.isActive(.closesOnUnknownPushMessage) || rejectUnknown()
         }
         do throws(ProtocolFailure) {
             switch payload {

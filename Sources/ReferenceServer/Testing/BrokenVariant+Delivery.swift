@@ -12,4 +12,13 @@ extension BrokenVariant {
     /// Keeps the transport's default head limit of 72 KiB instead of 16384 bytes (breaks
     /// EACP-LIMIT-006). Switched in `ReferenceServer.init`.
     static let acceptsLargeHeaderSection = BrokenVariant("accepts-large-header-section")
+    /// Closes the push channel with 1008 when an agent's message has no direction or payload that the
+    /// server recognizes, instead of ignoring it (breaks EACP-PUSH-005). Switched in `PushChannelSession.handle`.
+    static let closesOnUnknownPushMessage = BrokenVariant("closes-on-unknown-push-message")
+    /// Stores an `ActionResult` whose detail is above 4096 bytes, cut to its first 4096 bytes, instead of
+    /// rejecting it with BAD_REQUEST (breaks EACP-LIMIT-005). Switched in `ActionDelivery.validate`.
+    static let truncatesLongResultDetail = BrokenVariant("truncates-long-result-detail")
+    /// Checks a chunk whose `chunk_sha256` is not 32 bytes against the chunk's digest, so it gets 422
+    /// HASH_MISMATCH instead of 400 BAD_REQUEST (breaks EACP-LIMIT-008). Switched in `UploadHandler.validate`.
+    static let acceptsShortChunkDigest = BrokenVariant("accepts-short-chunk-digest")
 }

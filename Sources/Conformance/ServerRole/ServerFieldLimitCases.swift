@@ -1,0 +1,79 @@
+import EACPProtocol
+import EACPTransport
+
+/// Fields that break a length limit of the schema, and SHA-256 fields of the wrong size: the server
+/// rejects the message, over HTTP and on the push channel, and stores nothing of it.
+enum ServerFieldLimitCases {
+    static func all(_ target: ServerTarget) -> [ConformanceCase] {
+        [resultDetailTooLong(target), shortDigests(target)]
+    }
+
+    /// Builds a failed result for `actionID` of retrieve-endpoint-files with a detail of `detailBytes` bytes.
+    static func result(_ actionID: String, detailBytes: Int) -> ActionResult {
+        var result = ActionResult()
+        result.actionId = actionID
+        result.kind = .retrieveEndpointFiles
+        result.state = .failed
+        result.errorCode = .notFound
+        result.detail = String(repeating: "d", count: detailBytes)
+        result.finishedUnixMs = 1
+        return result
+    }
+
+    static func resultDetailTooLong(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.limits.field-too-long",
+                "An ActionResult whose detail is above 4096 bytes gets 400 over HTTP and close 1008 on the push channel, and is not stored",
+                ["EACP-LIMIT-005", "EACP-ERROR-009"], target, timeout: .seconds(20)) { kit in
+            let (agent, actionID) = try await ServerUploadCases.acknowledgedRetrieval(kit)
+            let tooLong = result(actionID, detailBytes: 4_097)
+            try kit.expectError(try await agent.post("/eacp/v1/actions/result", tooLong), status: 400, code: .badRequest,
+                                "an ActionResult with a detail of 4097 bytes")
+            try await requireOpen(kit, actionID, "after the result with a detail of 4097 bytes over HTTP")
+
+            let channel = try await agent.openPushChannel()
+            defer { channel.close() }
+            channel.send(.actionResult(tooLong))
+            let closed = try await waitFor(timeout: .seconds(5)) { channel.socket.closeResult }
+            guard let closed else {
+                throw CaseStop.failed("the push channel is still open 5 s after a result with a detail of 4097 bytes")
+            }
+            try kit.context.require(closed.code.rawValue == 1008,
+                                    "the server closed the push channel with \(closed.code.rawValue), not 1008, after a detail of 4097 bytes")
+            try await requireOpen(kit, actionID, "after the result with a detail of 4097 bytes on the push channel")
+
+            let answer = try await agent.post("/eacp/v1/actions/result", result(actionID, detailBytes: 4_096))
+            try kit.context.require(answer.status == 200, "an ActionResult with a detail of 4096 bytes got status \(answer.status)")
+        }
+    }
+
+    static func shortDigests(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.limits.exact-size-digests",
+                "Upload chunks whose chunk_sha256 or total_sha256 is not 32 bytes get 400 BAD_REQUEST and store nothing",
+                ["EACP-LIMIT-008", "EACP-ERROR-009"], target, profile: .uploads) { kit in
+            let (agent, actionID) = try await ServerUploadCases.acknowledgedRetrieval(kit)
+            let content = ServerUploadCases.content
+            let digest = SHA256Digest.of(content)
+            let chunks: [(String, UploadChunk)] = [
+                ("a chunk whose chunk_sha256 is its digest less the last byte",
+                 ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, content, chunkSHA256: Array(digest.dropLast()))),
+                ("a chunk whose chunk_sha256 is its digest and one more byte",
+                 ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, content, chunkSHA256: digest + [0])),
+                ("a chunk whose total_sha256 is 31 bytes",
+                 ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, content, totalSHA256: Array(digest.dropLast()))),
+            ]
+            for (what, chunk) in chunks {
+                try kit.expectError(try await agent.post("/eacp/v1/uploads/chunk", chunk), status: 400, code: .badRequest, what)
+            }
+            try await ServerUploadCases.expectReceipt(
+                kit, agent, ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, []), nextOffset: 0, complete: false,
+                "the resume point after the rejected chunks")
+        }
+    }
+
+    /// Requires the administrator API to report `actionID` without a terminal state.
+    static func requireOpen(_ kit: ServerCaseKit, _ actionID: String, _ when: String) async throws {
+        let action = try await kit.admin.action(actionID)
+        try kit.context.require(action.terminalState == nil,
+                                "\(actionID) is \(action.state) with outcome \(action.terminalState ?? "none") \(when)")
+    }
+}
