@@ -6,7 +6,27 @@ import Foundation
 /// repeated and merged fields, and the empty body.
 enum ServerEncodingCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [unknownFieldsAndValues(target), flexibleLayout(target), emptyBody(target)]
+        [oneMessagePerBody(target), unknownFieldsAndValues(target), flexibleLayout(target), emptyBody(target)]
+    }
+
+    static func oneMessagePerBody(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.encoding.one-message-per-body",
+                "Success and error response bodies are each exactly one encoded message, with no prefix or framing",
+                ["EACP-ENCODING-001"], target) { kit in
+            let agent = try await kit.enrolledAgent()
+            let heartbeat = try await agent.post("/eacp/v1/heartbeat", agent.nextHeartbeat())
+            try kit.context.require(heartbeat.status == 200, "a valid heartbeat got status \(heartbeat.status)")
+            let reply = try agent.decode(HeartbeatReply.self, heartbeat.body, from: "heartbeat")
+            try kit.context.require(reply.serverTimeUnixMs > 0, "the body decoded as a HeartbeatReply has no server_time_unix_ms")
+
+            var invalid = agent.nextHeartbeat()
+            invalid.agentVersion = "v1"
+            let error = try await agent.post("/eacp/v1/heartbeat", invalid)
+            try kit.context.require(error.status == 400, "a heartbeat with agent_version \"v1\" got status \(error.status), expected 400")
+            let errorReply = try agent.decode(ErrorReply.self, error.body, from: "heartbeat")
+            try kit.context.require(
+                errorReply.code == .badRequest, "the body decoded as an ErrorReply has code \(errorReply.code), expected BAD_REQUEST")
+        }
     }
 
     /// Hand-built protobuf fields, so a case can send layouts that the package's own encoder never writes.

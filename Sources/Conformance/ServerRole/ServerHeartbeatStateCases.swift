@@ -5,7 +5,21 @@ import Foundation
 /// The heartbeat state a server records, the agent it records it for, and the contents of one reply.
 enum ServerHeartbeatStateCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [olderSequence(target), replyContents(target), identityFromCertificate(target)]
+        [validVersions(target), olderSequence(target), replyContents(target), identityFromCertificate(target)]
+    }
+
+    static func validVersions(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.heartbeat.accepts-valid-versions",
+                "Heartbeats with one to four components, leading zeros and the largest component value get 200",
+                ["EACP-VERSION-001", "EACP-HEARTBEAT-006"], target) { kit in
+            let agent = try await kit.enrolledAgent()
+            for version in ["8", "0", "08.05", "1.2.3.4", "4294967295.0.0.4294967295", "1.4"] {
+                var heartbeat = agent.nextHeartbeat()
+                heartbeat.agentVersion = version
+                let answer = try await agent.post("/eacp/v1/heartbeat", heartbeat)
+                try kit.context.require(answer.status == 200, "a heartbeat with agent_version \"\(version)\" got status \(answer.status)")
+            }
+        }
     }
 
     /// Builds a heartbeat with `sequence` and content revision `revision` that reports `version`.

@@ -97,5 +97,11 @@ extension BrokenVariantCatalog {
             "skips-certificate-request", role: .server, breaks: ["EACP-TLS-012"],
             caughtBy: ["server.auth.requires-client-certificate"],
             "sends no CertificateRequest, so enrolled agents cannot present their certificates"),
+        BrokenVariantEntry(
+            "frames-replies", role: .server, breaks: ["EACP-ENCODING-001"], caughtBy: ["server.encoding.one-message-per-body"],
+            "puts a 4-byte length in front of every protobuf response body"),
+        BrokenVariantEntry(
+            "rejects-leading-zeros", role: .server, breaks: ["EACP-VERSION-001"], caughtBy: ["server.heartbeat.accepts-valid-versions"],
+            "rejects an agent version with a leading zero in a component, such as 08.05"),
     ]
 }

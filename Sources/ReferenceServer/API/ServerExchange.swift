@@ -35,7 +35,8 @@ public struct ServerResponse: Sendable {
 
     /// A 200 response carrying one encoded message.
     public static func message(_ message: some WireMessage, status: HTTPStatus = .ok) -> ServerResponse {
-        ServerResponse(status: status, headers: ["Content-Type": ProtocolFailure.mediaType], body: message.wireBytes())
+        ServerResponse(
+            status: status, headers: ["Content-Type": ProtocolFailure.mediaType], body: BrokenVariant.framed(message.wireBytes()))
     }
 }
 

@@ -92,6 +92,9 @@ struct EnrollmentHandler {
 func validateVersion(_ text: String) throws(ProtocolFailure) -> AgentVersion {
     do {
         let trimmed = BrokenVariant.isActive(.trimsVersionWhitespace) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+        if BrokenVariant.isActive(.rejectsLeadingZeros), trimmed.split(separator: ".").contains(where: { $0.count > 1 && $0.first == "0" }) {
+            throw ProtocolFailure(.badRequest, "agent_version \"\(text)\" has a component with a leading zero")
+        }
         return try AgentVersion(parsing: trimmed)
     } catch {
         throw ProtocolFailure(.badRequest, "agent_version is invalid: \(error)")

@@ -130,3 +130,19 @@ extension BrokenVariant {
         }
     }
 }
+
+extension BrokenVariant {
+    /// Puts a 4-byte big-endian length in front of every protobuf response body (breaks
+    /// EACP-ENCODING-001). Switched in `ServerResponse.message` through `framed`.
+    static let framesReplies = BrokenVariant("frames-replies")
+    /// Rejects an agent version with a leading zero in a component, such as `08.05` (breaks
+    /// EACP-VERSION-001). Switched in `validateVersion`.
+    static let rejectsLeadingZeros = BrokenVariant("rejects-leading-zeros")
+
+    /// Returns `body`, with its length in front while `frames-replies` is active.
+    static func framed(_ body: [UInt8]) -> [UInt8] {
+        guard isActive(.framesReplies) else { return body }
+        let length = UInt32(body.count)
+        return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) } + body
+    }
+}
