@@ -90,12 +90,9 @@ struct EnrollmentHandler {
 
 /// Parses an agent version from a message, as 400 BAD_REQUEST when it is invalid.
 func validateVersion(_ text: String) throws(ProtocolFailure) -> AgentVersion {
+    let checked = try BrokenVariant.versionText(text)
     do {
-        let trimmed = BrokenVariant.isActive(.trimsVersionWhitespace) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
-        if BrokenVariant.isActive(.rejectsLeadingZeros), trimmed.split(separator: ".").contains(where: { $0.count > 1 && $0.first == "0" }) {
-            throw ProtocolFailure(.badRequest, "agent_version \"\(text)\" has a component with a leading zero")
-        }
-        return try AgentVersion(parsing: trimmed)
+        return try AgentVersion(parsing: checked)
     } catch {
         throw ProtocolFailure(.badRequest, "agent_version is invalid: \(error)")
     }

@@ -80,10 +80,10 @@ extension BrokenVariant {
 }
 
 extension BrokenVariant {
-    /// Answers a body that is empty with 400 MALFORMED_MESSAGE instead of decoding it as the
+    /// Responds to an empty body with 400 MALFORMED_MESSAGE instead of decoding it as the
     /// default message (breaks EACP-ENCODING-008). Switched in `ServerRequest.decodeBody`.
     static let rejectsEmptyBody = BrokenVariant("rejects-empty-body")
-    /// Answers a body that does not decode with 400 BAD_REQUEST instead of MALFORMED_MESSAGE
+    /// Responds to a body that does not decode with 400 BAD_REQUEST instead of MALFORMED_MESSAGE
     /// (breaks EACP-ENCODING-007). Switched in `ServerRequest.decodeBody`.
     static let answersMalformedAsBadRequest = BrokenVariant("answers-malformed-as-bad-request")
     /// Rejects a heartbeat that carries fields the schema does not define (breaks
@@ -138,6 +138,15 @@ extension BrokenVariant {
     /// Rejects an agent version with a leading zero in a component, such as `08.05` (breaks
     /// EACP-VERSION-001). Switched in `validateVersion`.
     static let rejectsLeadingZeros = BrokenVariant("rejects-leading-zeros")
+
+    /// Returns the agent version text to parse: `text` itself, trimmed while `trims-version-whitespace`
+    /// is active. Throws 400 BAD_REQUEST for a leading zero while `rejects-leading-zeros` is active.
+    static func versionText(_ text: String) throws(ProtocolFailure) -> String {
+        if isActive(.rejectsLeadingZeros), text.split(separator: ".").contains(where: { $0.count > 1 && $0.first == "0" }) {
+            throw ProtocolFailure(.badRequest, "agent_version \"\(text)\" has a component with a leading zero")
+        }
+        return isActive(.trimsVersionWhitespace) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+    }
 
     /// Returns `body`, with its length in front while `frames-replies` is active.
     static func framed(_ body: [UInt8]) -> [UInt8] {
