@@ -144,7 +144,8 @@ public final class Agent: Sendable {
             return
         }
         let store = self.store
-        log.setUpload(level: AgentLogLevel(rawValue: settings.logLevel)) { level, component, message in
+        let level = BrokenVariant.isActive(.uploadsDebugRecords) ? .debug : AgentLogLevel(rawValue: settings.logLevel)
+        log.setUpload(level: level) { level, component, message in
             _ = try? store.appendLogRecord(
                 timeUnixMs: AgentClock.nowUnixMs(), level: level.rawValue, component: String(component.utf8.prefix(64)) ?? component,
                 message: String(message.utf8.prefix(4096)) ?? message)

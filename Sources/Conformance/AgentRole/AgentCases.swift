@@ -9,5 +9,7 @@ public enum AgentCases {
             + AgentContentCases.all(harness)
             + AgentProxyCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
+            // The log cases restart the agent, so they come after every case that reads all heartbeats.
+            + AgentLogCases.all(harness, eventCommand: eventCommand)
     }
 }

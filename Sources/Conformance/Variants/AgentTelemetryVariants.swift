@@ -26,5 +26,14 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "labels-bodies-octet-stream", role: .agent, breaks: ["EACP-TRANSPORT-003"], caughtBy: ["agent.transport.post-headers"],
             "labels every POST body application/octet-stream"),
+        BrokenVariantEntry(
+            "uploads-debug-records", role: .agent, breaks: ["EACP-LOG-001"], caughtBy: ["agent.logs.batches-numbered"],
+            "uploads DEBUG log records while the log level is INFO"),
+        BrokenVariantEntry(
+            "keeps-log-queue-when-disabled", role: .agent, breaks: ["EACP-LOG-002"], caughtBy: ["agent.logs.collection-off"],
+            "keeps its queued log records when collection goes off and sends them once it is on again"),
+        BrokenVariantEntry(
+            "removes-whole-log-batch", role: .agent, breaks: ["EACP-LOG-005"], caughtBy: ["agent.logs.batches-numbered"],
+            "removes every record of an acknowledged log batch, also those above stored_sequence_number"),
     ]
 }

@@ -188,7 +188,7 @@ extension Agent {
         }
         if changedLogging {
             configureLogUpload()
-            if !localState.current.settings.logCollectionEnabled {
+            if !localState.current.settings.logCollectionEnabled, !BrokenVariant.isActive(.keepsLogQueueWhenDisabled) {
                 // Collection off: the queued records are discarded and none are queued.
                 try store.removeLogRecords(throughSequenceNumber: Int64.max, reportedDroppedCount: 0)
             }

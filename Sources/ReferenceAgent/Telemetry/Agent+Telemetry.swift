@@ -78,8 +78,8 @@ extension Agent {
             lastSentUnixMs = now
             do {
                 let ack: AgentLogAck = try await link.post("logs", message)
-                try store.removeLogRecords(
-                    throughSequenceNumber: Int64(ack.storedSequenceNumber), reportedDroppedCount: batch.droppedCount)
+                let stored = BrokenVariant.isActive(.removesWholeLogBatch) ? batch.records.last?.sequenceNumber ?? 0 : Int64(ack.storedSequenceNumber)
+                try store.removeLogRecords(throughSequenceNumber: stored, reportedDroppedCount: batch.droppedCount)
                 failures = 0
             } catch {
                 failures += 1

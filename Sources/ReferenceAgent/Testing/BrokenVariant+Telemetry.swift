@@ -18,6 +18,14 @@ extension BrokenVariant {
     static let readsOversizedReplies = BrokenVariant("reads-oversized-replies")
     /// Labels every POST body `application/octet-stream` (breaks EACP-TRANSPORT-003).
     static let labelsBodiesOctetStream = BrokenVariant("labels-bodies-octet-stream")
+    /// Uploads DEBUG log records while the log level is INFO (breaks EACP-LOG-001).
+    static let uploadsDebugRecords = BrokenVariant("uploads-debug-records")
+    /// Keeps the queued log records when a reply turns collection off, and sends them once it is on
+    /// again (breaks EACP-LOG-002).
+    static let keepsLogQueueWhenDisabled = BrokenVariant("keeps-log-queue-when-disabled")
+    /// Removes every record of an acknowledged log batch, also those above `stored_sequence_number`
+    /// (breaks EACP-LOG-005).
+    static let removesWholeLogBatch = BrokenVariant("removes-whole-log-batch")
 }
 
 extension ServerLink {
