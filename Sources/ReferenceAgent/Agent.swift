@@ -41,11 +41,13 @@ public final class Agent: Sendable {
         self.upgradeHook = upgradeHook
         self.version = version
         self.log = log
+        let createParents = !BrokenVariant.isActive(.needsStateFolderParent) || FileManager.default.fileExists(atPath: options.stateDirectory)
         try FileManager.default.createDirectory(
-            atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: options.stateDirectory, withIntermediateDirectories: createParents, attributes: [.posixPermissions: 0o700])
         let pinned = try options.readPinnedCA()
         store = try AgentStore(path: options.stateDirectory + "/agent.sqlite")
         localState = try LocalStateFile(path: options.stateDirectory + "/agent-state.json")
+        if BrokenVariant.isActive(.forgetsSettings) { try localState.update { $0.settings = LocalState.Settings() } }
         group = try EventLoopGroup(loopCount: 1)
         link = try ServerLink(serverURL: options.serverURL, pinnedCAPEM: pinned, group: group)
         isolation = options.isolationBackend == "nftables" ? NFTablesIsolation(log: log) : ReferenceIsolation()
@@ -116,7 +118,9 @@ public final class Agent: Sendable {
     }
 
     private func obtainCredentials() async throws -> Credentials {
-        if let stored = try Credentials.load(stateDirectory: options.stateDirectory, store: store) {
+        if !BrokenVariant.isActive(.enrollsAtEveryStart),
+            let stored = try Credentials.load(stateDirectory: options.stateDirectory, store: store)
+        {
             return stored
         }
         guard let token = options.enrollmentToken else {

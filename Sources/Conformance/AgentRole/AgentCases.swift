@@ -9,6 +9,9 @@ public enum AgentCases {
             + AgentContentCases.all(harness)
             + AgentProxyCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
+            // Restarts leave gaps in the heartbeat numbering, and the separate agents of the contract
+            // cases add heartbeats of their own, so these come after every case that reads all heartbeats.
+            + AgentUpgradeCases.all(harness) + AgentRestartCases.all(harness) + AgentContractCases.all(harness)
             // The log cases restart the agent, so they come after every case that reads all heartbeats.
             + AgentLogCases.all(harness, eventCommand: eventCommand)
     }

@@ -65,13 +65,17 @@ public final class AgentHarness: Sendable {
         }
     }
 
-    /// Starts the agent with the launch contract's environment.
-    func startAgent() async throws(RunnerError) {
+    /// Starts the agent with the launch contract's environment, changed by `changes`: a value
+    /// replaces a variable and nil removes it.
+    func startAgent(changes: [String: String?] = [:]) async throws(RunnerError) {
         let count = restarts.update { value -> Int in
             value += 1
             return value
         }
-        let process = try ChildProcess(command: agentCommand, environment: environment, logPath: workDirectory + "/agent-\(count).log")
+        let removed = Set(changes.filter { $0.value == nil }.keys)
+        let process = try ChildProcess(
+            command: agentCommand, environment: environment.merging(changes.compactMapValues { $0 }) { _, new in new },
+            removing: removed, logPath: workDirectory + "/agent-\(count).log")
         agent.update { $0 = process }
     }
 
@@ -82,16 +86,18 @@ public final class AgentHarness: Sendable {
     }
 
     /// Stops the agent, with SIGKILL when `crash` is true and SIGTERM otherwise, starts it again on the
-    /// same state folder and waits for its next heartbeat.
-    func restartAgent(crash: Bool) async throws {
+    /// same state folder with `changes` to its environment, and waits for its next heartbeat.
+    func restartAgent(crash: Bool, changes: [String: String?] = [:]) async throws {
         if crash { agent.value?.kill() } else { await stopAgent() }
         let heartbeats = handlers.observations.value.heartbeats.count
-        try await startAgent()
-        let ready = try await waitFor(timeout: .seconds(30)) { [handlers] in
-            handlers.observations.value.heartbeats.count > heartbeats ? true : nil
+        try await startAgent(changes: changes)
+        let ready = try await waitFor(timeout: .seconds(30)) { [handlers, agent] () -> Bool? in
+            if handlers.observations.value.heartbeats.count > heartbeats { return true }
+            return agent.value?.isRunning == false ? false : nil
         }
-        guard ready != nil else {
-            throw CaseStop.failed("the restarted agent sent no heartbeat within 30 s; its log ends with:\n\(agent.value?.logTail() ?? "")")
+        guard ready == true else {
+            let what = ready == false ? "exited with status \(agent.value?.exitStatus ?? -1) before its first heartbeat" : "sent no heartbeat within 30 s"
+            throw CaseStop.failed("the restarted agent \(what); its log ends with:\n\(agent.value?.logTail() ?? "")")
         }
     }
 

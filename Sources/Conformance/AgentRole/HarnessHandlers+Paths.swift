@@ -30,6 +30,7 @@ extension HarnessHandlers {
         reply.nextHeartbeatIntervalMs = script.heartbeatIntervalMs
         reply.pendingActions = script.heartbeatActions
         reply.contentOffer = script.contentOffer
+        reply.upgradeOffer = script.upgradeOffer
         var settings = AgentSettings()
         settings.statusReportIntervalMs = script.statusReportIntervalMs
         settings.pushPingIntervalMs = script.pushPingIntervalMs

@@ -88,6 +88,7 @@ final class HarnessHandlers: Sendable {
         }
         post(&router, "/eacp/v1/uploads/chunk", UploadChunk.self) { self.uploadChunk($0) }
         router.add(.get, "/eacp/v1/content/{revision}") { request in self.content(request) }
+        router.add(.get, "/eacp/v1/upgrades/{version}") { request in self.upgradePackage(request) }
         for method in [HTTPMethod.get, .post] {
             router.add(method, Self.redirectTarget) { request in
                 self.observations.update { $0.requests.append(.init(at: .now, value: (Self.redirectTarget, request.peerCertificate != nil))) }

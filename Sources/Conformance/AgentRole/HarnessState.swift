@@ -24,6 +24,9 @@ struct HarnessScript: Sendable {
     var logLevel: AgentLogLevel = .unspecified
     /// When set, an `AgentLogAck` stores at most this sequence number.
     var logAckLimit: UInt64?
+    var upgradeOffer: UpgradeOffer?
+    /// Upgrade packages by version, served at GET /eacp/v1/upgrades/{version}.
+    var upgradePackages: [String: [UInt8]] = [:]
 }
 
 /// An answer that replaces the normal handling of one request: it gets the request body and
@@ -51,6 +54,8 @@ struct HarnessObservations: Sendable {
     var pushConnections: [ContinuousClock.Instant] = []
     var clientHellos: [Stamped<TLSHello>] = []
     var contentDownloads: [Stamped<UInt64>] = []
+    /// The `{version}` of every GET /eacp/v1/upgrades/{version}, as the agent wrote it.
+    var upgradeDownloads: [Stamped<String>] = []
     var completedUploads: [String] = []
     /// The head of every POST: its path, Content-Type, Content-Length and body length.
     var postHeads: [Stamped<PostHead>] = []

@@ -8,10 +8,12 @@ public final class ChildProcess: @unchecked Sendable {
     public let logPath: String
     private let process = Process()
 
-    /// Starts `command` with `environment` added to the runner's own environment.
-    public init(command: [String], environment: [String: String], logPath: String, standardOutputToLog: Bool = true)
-        throws(RunnerError)
-    {
+    /// Starts `command` with `environment` added to the runner's own environment, less the variables
+    /// named in `removing`.
+    public init(
+        command: [String], environment: [String: String], removing: Set<String> = [], logPath: String,
+        standardOutputToLog: Bool = true
+    ) throws(RunnerError) {
         guard let executable = command.first else { throw RunnerError(.usage, "the command is empty") }
         self.command = command
         self.logPath = logPath
@@ -22,6 +24,7 @@ public final class ChildProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.resolve(executable))
         process.arguments = Array(command.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            .filter { !removing.contains($0.key) }
         process.standardError = log
         process.standardOutput = standardOutputToLog ? log : FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

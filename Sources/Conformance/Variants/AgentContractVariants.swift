@@ -1,4 +1,49 @@
 extension BrokenVariantCatalog {
     /// Agent variants for the start-up contract, enrollment, heartbeats, content, upgrades and TLS.
-    static let agentContract: [BrokenVariantEntry] = []
+    static let agentContract: [BrokenVariantEntry] = [
+        BrokenVariantEntry(
+            "enrolls-at-every-start", role: .agent, breaks: ["EACP-ENROLL-006", "EACP-ENROLL-011", "EACP-ENROLL-016"],
+            caughtBy: ["agent.contract.clean-stop-and-restart", "agent.contract.crash-restart-keeps-identity"],
+            "Ignores the stored credentials and enrolls again at every start."),
+        BrokenVariantEntry(
+            "restarts-heartbeat-numbering", role: .agent, breaks: ["EACP-HEARTBEAT-004", "EACP-ENROLL-016"],
+            caughtBy: ["agent.contract.clean-stop-and-restart", "agent.contract.crash-restart-keeps-identity"],
+            "Numbers heartbeats from 1 again in every process."),
+        BrokenVariantEntry(
+            "fails-on-sigterm", role: .agent, breaks: ["EACP-ENROLL-015"], caughtBy: ["agent.contract.clean-stop-and-restart"],
+            "Exits with status 1 after SIGTERM."),
+        BrokenVariantEntry(
+            "forgets-settings", role: .agent, breaks: ["EACP-HEARTBEAT-009"], caughtBy: ["agent.heartbeat.settings-clamped-and-kept"],
+            "Starts every process from the default settings instead of those the server set."),
+        BrokenVariantEntry(
+            "skips-settings-clamp", role: .agent, breaks: ["EACP-HEARTBEAT-009"],
+            caughtBy: ["agent.heartbeat.settings-clamped-and-kept"], "Uses a status report interval below 1000 ms as given."),
+        BrokenVariantEntry(
+            "accepts-url-path", role: .agent, breaks: ["EACP-TRANSPORT-001", "EACP-TRANSPORT-017"],
+            caughtBy: ["agent.contract.rejects-invalid-server-url"], "Accepts a server URL with a path and ignores the path."),
+        BrokenVariantEntry(
+            "hides-missing-variable", role: .agent, breaks: ["EACP-ENROLL-013"], caughtBy: ["agent.contract.rejects-missing-settings"],
+            "Reports a missing setting without naming its variable."),
+        BrokenVariantEntry(
+            "hides-ca-file-name", role: .agent, breaks: ["EACP-TLS-015"], caughtBy: ["agent.contract.rejects-unusable-ca-file"],
+            "Reports an unusable CA file without naming the file."),
+        BrokenVariantEntry(
+            "needs-state-folder-parent", role: .agent, breaks: ["EACP-ENROLL-012"],
+            caughtBy: ["agent.contract.separate-state-folder"], "Creates a missing state folder only when its parent exists."),
+        BrokenVariantEntry(
+            "rejects-unknown-variables", role: .agent, breaks: ["EACP-ENROLL-014"],
+            caughtBy: ["agent.contract.crash-restart-keeps-identity"], "Exits at start when an EACP_CONFORMANCE_ variable is set."),
+        BrokenVariantEntry(
+            "accepts-short-upgrade-digest", role: .agent, breaks: ["EACP-UPGRADE-007"],
+            caughtBy: ["agent.upgrade.ignores-invalid-offers"], "Downloads an upgrade offer whose SHA-256 is 31 bytes long."),
+        BrokenVariantEntry(
+            "compares-version-text", role: .agent, breaks: ["EACP-VERSION-004"], caughtBy: ["agent.upgrade.ignores-invalid-offers"],
+            "Compares an offered version with its own as text, so 01.4 differs from 1.4."),
+        BrokenVariantEntry(
+            "installs-unverified-upgrade", role: .agent, breaks: ["EACP-UPGRADE-003"],
+            caughtBy: ["agent.upgrade.verifies-and-reports"], "Installs an upgrade package without checking its size and SHA-256."),
+        BrokenVariantEntry(
+            "reports-upgrade-once", role: .agent, breaks: ["EACP-UPGRADE-005"], caughtBy: ["agent.upgrade.verifies-and-reports"],
+            "Reports an ended upgrade attempt in one heartbeat only."),
+    ]
 }

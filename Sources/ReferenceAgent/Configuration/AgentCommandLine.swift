@@ -85,7 +85,7 @@ public enum AgentCommandLine {
         }
         withExtendedLifetime(sources) {}
         agent.log.info("agent", "agent.stopped")
-        return 0
+        return BrokenVariant.isActive(.failsOnSIGTERM) ? 1 : 0
     }
 
     private static func event(_ arguments: [String], environment: [String: String]) -> Int32 {

@@ -53,11 +53,13 @@ public struct AgentOptions: Sendable {
         func required(_ flag: String) throws(AgentOptionsError) -> String {
             guard let found = value(flag) else {
                 let variable = Self.documented.first { $0.flag == flag }!.variable
-                throw AgentOptionsError(.missingSetting, "missing setting: set \(variable) or pass \(flag)")
+                let named = BrokenVariant.isActive(.hidesMissingVariable) ? "a required setting" : variable
+                throw AgentOptionsError(.missingSetting, "missing setting: set \(named) or pass \(flag)")
             }
             return found
         }
 
+        try BrokenVariant.checkUnknownVariables(environment)
         serverURL = try ServerURL(parsing: try required("--server-url"))
         caFile = try required("--ca-file")
         enrollmentToken = value("--enrollment-token")
@@ -81,11 +83,12 @@ public struct AgentOptions: Sendable {
 
     /// Reads the pinned CA file; fails naming the file when it is missing, unreadable or holds no certificate.
     public func readPinnedCA() throws(AgentOptionsError) -> String {
+        let file = BrokenVariant.isActive(.hidesCAFileName) ? "of EACP_CA_FILE" : caFile
         guard let text = try? String(contentsOfFile: caFile, encoding: .utf8) else {
-            throw AgentOptionsError(.unreadableFile, "CA file \(caFile) is missing or unreadable")
+            throw AgentOptionsError(.unreadableFile, "CA file \(file) is missing or unreadable")
         }
         guard text.contains("-----BEGIN CERTIFICATE-----") else {
-            throw AgentOptionsError(.unreadableFile, "CA file \(caFile) contains no PEM certificate")
+            throw AgentOptionsError(.unreadableFile, "CA file \(file) contains no PEM certificate")
         }
         return text
     }

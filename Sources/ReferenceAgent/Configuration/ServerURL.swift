@@ -13,6 +13,7 @@ public struct ServerURL: Hashable, Sendable, CustomStringConvertible {
         }
         var authority = Substring(text.dropFirst(prefix.count))
         if authority.hasSuffix("/") { authority = authority.dropLast() }
+        if BrokenVariant.isActive(.acceptsURLPath), let slash = authority.firstIndex(of: "/") { authority = authority[..<slash] }
         guard !authority.isEmpty, !authority.contains(where: { "/?#@ ".contains($0) }) else {
             throw AgentOptionsError(
                 .invalidValue, "server URL \"\(text)\" is invalid: only https://host[:port] is allowed")

@@ -76,7 +76,8 @@ extension Agent {
         }
         _ = try? store.removeDownload(kind: kind)
         let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-        guard (attributes?[.size] as? NSNumber)?.uint64Value == size, SHA256.digest(filePath: file) == sha256 else {
+        let skipsChecks = kind == .upgrade && BrokenVariant.isActive(.installsUnverifiedUpgrade)
+        guard skipsChecks || ((attributes?[.size] as? NSNumber)?.uint64Value == size && SHA256.digest(filePath: file) == sha256) else {
             log.warning("download", "download.verification_failed", ["kind": kind.rawValue, "version": version])
             recordDownloadFailure("\(kind.rawValue) \(version) does not match the offered size and SHA-256")
             try? FileManager.default.removeItem(atPath: file)

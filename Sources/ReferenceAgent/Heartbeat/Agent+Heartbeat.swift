@@ -83,7 +83,9 @@ extension Agent {
     func buildHeartbeat() throws -> Heartbeat {
         var heartbeat = Heartbeat()
         heartbeat.agentVersion = version
-        heartbeat.sequenceNumber = UInt64(try store.nextHeartbeatSequenceNumber())
+        heartbeat.sequenceNumber = UInt64(
+            BrokenVariant.isActive(.restartsHeartbeatNumbering)
+                ? BrokenVariant.nextHeartbeatNumberInMemory() : try store.nextHeartbeatSequenceNumber())
         heartbeat.agentTimeUnixMs = AgentClock.nowUnixMs()
         if let content = try store.installedContent() {
             var version = ContentVersion()
@@ -110,7 +112,7 @@ extension Agent {
         proxy.actionId = state.proxyActionID
         heartbeat.proxy = proxy
         heartbeat.queueDepths = try queueDepths()
-        heartbeat.lastUpgrade = try upgradeRecordToReport()
+        heartbeat.lastUpgrade = BrokenVariant.upgradeRecordOnce(try upgradeRecordToReport())
         return heartbeat
     }
 
@@ -166,7 +168,8 @@ extension Agent {
             }
             guard let settings = reply.settings else { return false }
             if settings.statusReportIntervalMs != 0 {
-                state.settings.statusReportIntervalMs = Int64(settings.statusReportIntervalMs).clamped(1_000, 86_400_000)
+                let minimum: Int64 = BrokenVariant.isActive(.skipsSettingsClamp) ? 1 : 1_000
+                state.settings.statusReportIntervalMs = Int64(settings.statusReportIntervalMs).clamped(minimum, 86_400_000)
             }
             if settings.pushPingIntervalMs != 0 {
                 state.settings.pushPingIntervalMs = Int64(settings.pushPingIntervalMs).clamped(1_000, 300_000)
