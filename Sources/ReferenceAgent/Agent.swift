@@ -111,7 +111,9 @@ public final class Agent: Sendable {
             try revertProxyChange(pending)
         }
         link.useProxy(localState.current.proxy)
-        if state.isolation.isolated {
+        if state.isolation.isolated, BrokenVariant.isActive(.forgetsIsolationAtStart) {
+            try localState.update { $0.isolation = LocalState.Isolation() }
+        } else if state.isolation.isolated {
             try? await isolation.apply(allowedHosts: state.isolation.allowedHosts, management: managementHosts())
             link.restrictConnections(allowedHosts: state.isolation.allowedHosts)
         }

@@ -7,7 +7,7 @@ public enum AgentCases {
             + AgentActionKindCases.all(harness) + AgentActionRulesCases.all(harness) + AgentPushRulesCases.all(harness)
             + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentRetryCases.all(harness, eventCommand: eventCommand)
             + AgentContentCases.all(harness)
-            + AgentProxyCases.all(harness)
+            + AgentProxyCases.all(harness) + AgentIsolationCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
             // Restarts leave gaps in the heartbeat numbering, and the separate agents of the contract
             // cases add heartbeats of their own, so these come after every case that reads all heartbeats.

@@ -22,5 +22,20 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "push-bypasses-proxy", role: .agent, breaks: ["EACP-TRANSPORT-016"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
             "opens the push channel directly while a proxy is set"),
+        BrokenVariantEntry(
+            "isolation-not-reported", role: .agent, breaks: ["EACP-ISOLATION-001"], caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "reports NOT_ISOLATED after ISOLATE_ENDPOINT succeeded"),
+        BrokenVariantEntry(
+            "isolation-blocks-server", role: .agent, breaks: ["EACP-ISOLATION-002"], caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "blocks its own connections to the server while isolated"),
+        BrokenVariantEntry(
+            "forgets-isolation-at-start", role: .agent, breaks: ["EACP-ISOLATION-003"], caughtBy: ["agent.isolation.survives-restart"],
+            "drops isolation when the agent starts again"),
+        BrokenVariantEntry(
+            "cancel-fails-when-not-isolated", role: .agent, breaks: ["EACP-ISOLATION-004"],
+            caughtBy: ["agent.isolation.isolate-and-cancel"], "fails CANCEL_ISOLATION on an endpoint that is not isolated"),
+        BrokenVariantEntry(
+            "isolate-again-fails", role: .agent, breaks: ["EACP-ISOLATION-005"], caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "fails ISOLATE_ENDPOINT on an endpoint that is already isolated"),
     ]
 }

@@ -110,13 +110,16 @@ struct NFTablesIsolation: IsolationBackend {
 
 extension Agent {
     func isolate(allowedHosts: [String], actionID: String) async -> ActionOutcome {
+        if localState.current.isolation.isolated, BrokenVariant.isActive(.isolateAgainFails) {
+            return .failed(.internal, "the endpoint is already isolated")
+        }
         do {
             try await isolation.apply(allowedHosts: allowedHosts, management: managementHosts())
             link.restrictConnections(allowedHosts: allowedHosts)
             try localState.update { state in
                 let wasIsolated = state.isolation.isolated
                 state.isolation = LocalState.Isolation(
-                    isolated: true, actionID: actionID,
+                    isolated: !BrokenVariant.isActive(.isolationNotReported), actionID: actionID,
                     sinceUnixMs: wasIsolated ? state.isolation.sinceUnixMs : AgentClock.nowUnixMs(),
                     allowedHosts: allowedHosts)
             }
@@ -130,6 +133,9 @@ extension Agent {
     }
 
     func cancelIsolation(actionID: String) async -> ActionOutcome {
+        if !localState.current.isolation.isolated, BrokenVariant.isActive(.cancelFailsWhenNotIsolated) {
+            return .failed(.internal, "the endpoint is not isolated")
+        }
         do {
             try await isolation.remove()
             link.restrictConnections(allowedHosts: nil)

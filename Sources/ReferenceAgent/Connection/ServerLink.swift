@@ -73,7 +73,8 @@ public final class ServerLink: Sendable {
         let (context, proxy, allowed) = state.withLock { ($0.context, $0.proxy, $0.isolationAllowedHosts) }
         if let allowed {
             // The management channel always stays reachable: the server's host and the proxy in use.
-            let reachable = allowed.union([serverURL.host, proxy.host])
+            let management: Set = BrokenVariant.isActive(.isolationBlocksServer) ? [] : [serverURL.host, proxy.host]
+            let reachable = allowed.union(management)
             guard reachable.contains(serverURL.host) else {
                 throw RequestFailure(.blockedByIsolation, "isolation blocks \(serverURL.host)")
             }

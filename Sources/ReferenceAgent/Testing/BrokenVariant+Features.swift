@@ -16,4 +16,15 @@ extension BrokenVariant {
     static let skipsConnectTunnel = BrokenVariant("skips-connect-tunnel")
     /// Opens the push channel directly while a proxy is set (breaks EACP-TRANSPORT-016).
     static let pushBypassesProxy = BrokenVariant("push-bypasses-proxy")
+    /// Stores an endpoint as not isolated after `ISOLATE_ENDPOINT` succeeded, so heartbeats report
+    /// `ISOLATION_STATUS_NOT_ISOLATED` (breaks EACP-ISOLATION-001).
+    static let isolationNotReported = BrokenVariant("isolation-not-reported")
+    /// Blocks the agent's own connections to its server while isolated (breaks EACP-ISOLATION-002).
+    static let isolationBlocksServer = BrokenVariant("isolation-blocks-server")
+    /// Drops isolation when the agent starts (breaks EACP-ISOLATION-003).
+    static let forgetsIsolationAtStart = BrokenVariant("forgets-isolation-at-start")
+    /// Fails `CANCEL_ISOLATION` on an endpoint that is not isolated (breaks EACP-ISOLATION-004).
+    static let cancelFailsWhenNotIsolated = BrokenVariant("cancel-fails-when-not-isolated")
+    /// Fails `ISOLATE_ENDPOINT` on an endpoint that is already isolated (breaks EACP-ISOLATION-005).
+    static let isolateAgainFails = BrokenVariant("isolate-again-fails")
 }
