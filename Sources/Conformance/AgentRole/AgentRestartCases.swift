@@ -5,7 +5,7 @@ import Foundation
 /// what must survive both (credentials, sequence numbers, settings).
 enum AgentRestartCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [cleanStop(harness), crashRestart(harness), settingsKept(harness)]
+        [cleanStop(harness), crashRestart(harness), settingsKept(harness), clientCertificate(harness)]
     }
 
     /// What the harness saw before a restart.
@@ -104,6 +104,26 @@ enum AgentRestartCases {
             try context.require(kept != nil,
                                 "after a restart with status_report_interval_ms 0 in replies, fewer than 3 status reports came within 8 s, "
                                     + "so the 1000 ms interval was not kept")
+        }
+    }
+
+    /// Runs after the restarts, so that the connections of every agent process count.
+    static func clientCertificate(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent("agent.tls.client-certificate-after-enrollment",
+               "After enrollment every request and every push channel upgrade comes with the client certificate",
+               ["EACP-TLS-011"], harness) { harness, context in
+            // An agent without a push channel makes no upgrade request, so the wait ends without one.
+            _ = try await waitFor(timeout: .seconds(10)) { harness.handlers.observations.value.pushAttempts.isEmpty ? nil : true }
+            let observations = harness.handlers.observations.value
+            guard let enrolled = observations.requests.firstIndex(where: { $0.value.path == "/eacp/v1/enroll" }) else {
+                throw CaseStop.failed("the harness saw no enrollment request")
+            }
+            let later = observations.requests.dropFirst(enrolled + 1).filter { $0.value.path != "/eacp/v1/enroll" }
+            let without = later.filter { !$0.value.certificate }.map(\.value.path)
+            context.transcript.note("\(later.count) requests after the enrollment, \(observations.pushAttempts.count) push channel upgrades")
+            try context.require(without.isEmpty, "requests after the enrollment came without a client certificate: \(without)")
+            let pushWithout = observations.pushAttempts.filter { !$0.value }.count
+            try context.require(pushWithout == 0, "\(pushWithout) push channel upgrades came without a client certificate")
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 
 extension HarnessHandlers {
     func acceptPush(_ socket: WebSocket, _ request: HTTPRequest) {
+        observations.update { $0.pushAttempts.append(.init(at: .now, value: request.peerCertificate != nil)) }
         guard script.value.acceptPushChannels, request.peerCertificate != nil else {
             log("server->agent", "push channel refused", request.peerCertificate == nil ? "no client certificate" : "script")
             socket.close(code: WebSocketCloseCode(rawValue: 1013), reason: "push channel unavailable")

@@ -52,6 +52,8 @@ struct HarnessObservations: Sendable {
     var acks: [Stamped<(actionID: String, path: String)>] = []
     var results: [Stamped<(result: ActionResult, path: String)>] = []
     var pushConnections: [ContinuousClock.Instant] = []
+    /// Every push channel upgrade request, accepted or not, with whether a client certificate came with it.
+    var pushAttempts: [Stamped<Bool>] = []
     var clientHellos: [Stamped<TLSHello>] = []
     var contentDownloads: [Stamped<UInt64>] = []
     /// The `{version}` of every GET /eacp/v1/upgrades/{version}, as the agent wrote it.

@@ -43,6 +43,9 @@ extension BrokenVariantCatalog {
             "installs-unverified-upgrade", role: .agent, breaks: ["EACP-UPGRADE-003"],
             caughtBy: ["agent.upgrade.verifies-and-reports"], "Installs an upgrade package without checking its size and SHA-256."),
         BrokenVariantEntry(
+            "push-without-client-certificate", role: .agent, breaks: ["EACP-TLS-011"],
+            caughtBy: ["agent.tls.client-certificate-after-enrollment"], "Opens the push channel without its client certificate."),
+        BrokenVariantEntry(
             "reports-upgrade-once", role: .agent, breaks: ["EACP-UPGRADE-005"], caughtBy: ["agent.upgrade.verifies-and-reports"],
             "Reports an ended upgrade attempt in one heartbeat only."),
     ]

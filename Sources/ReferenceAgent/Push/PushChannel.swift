@@ -83,7 +83,8 @@ final class PushChannel: Sendable {
                 // next ping is due, so no separate pong deadline is set.
                 configuration.missedPongLimit = Int(settings.pushMissedPongLimit)
                 configuration.pongTimeout = nil
-                let connector = try link.connector(bypassingProxy: BrokenVariant.isActive(.pushBypassesProxy))
+                let connector = BrokenVariant.isActive(.pushWithoutClientCertificate)
+                    ? try agent.connectorWithoutCredentials() : try link.connector(bypassingProxy: BrokenVariant.isActive(.pushBypassesProxy))
                 let opened = try await WebSocketClient.connect(
                     connector, path: "/eacp/v1/push", group: link.group, configuration: configuration)
                 failures = 0

@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 import Foundation
 import Synchronization
 
@@ -39,6 +40,8 @@ extension BrokenVariant {
     /// Hands an upgrade package to the install hook without checking its size and SHA-256 (breaks
     /// EACP-UPGRADE-003).
     static let installsUnverifiedUpgrade = BrokenVariant("installs-unverified-upgrade")
+    /// Opens the push channel without its client certificate, directly (breaks EACP-TLS-011).
+    static let pushWithoutClientCertificate = BrokenVariant("push-without-client-certificate")
     /// Reports an ended upgrade attempt in one heartbeat only (breaks EACP-UPGRADE-005).
     static let reportsUpgradeOnce = BrokenVariant("reports-upgrade-once")
 
@@ -66,6 +69,19 @@ extension BrokenVariant {
         guard isActive(.rejectsUnknownVariables) else { return }
         if let name = environment.keys.sorted().first(where: { $0.hasPrefix("EACP_CONFORMANCE_") }) {
             throw AgentOptionsError(.invalidValue, "unknown environment variable \(name); remove it to start the agent")
+        }
+    }
+}
+
+extension Agent {
+    /// Makes a direct connector to the server that pins the CA but presents no client certificate,
+    /// for the `push-without-client-certificate` variant.
+    func connectorWithoutCredentials() throws -> ClientConnector {
+        let context = try TLSContext(configuration: .client(
+            trustedCAPEM: try options.readPinnedCA(), expectedHostName: options.serverURL.host))
+        let host = options.serverURL.host
+        return ClientConnector(host: host, port: options.serverURL.port) {
+            try AgentTLSStream(context: context, serverName: host, observation: nil)
         }
     }
 }
