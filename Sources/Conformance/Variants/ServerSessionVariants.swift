@@ -103,5 +103,13 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "rejects-leading-zeros", role: .server, breaks: ["EACP-VERSION-001"], caughtBy: ["server.heartbeat.accepts-valid-versions"],
             "rejects an agent version with a leading zero in a component, such as 08.05"),
+        BrokenVariantEntry(
+            "ignores-action-minimum", role: .server, breaks: ["EACP-VERSION-008"],
+            caughtBy: ["server.versions.minimum-compared-by-value", "server.actions.version-gating"],
+            "queues actions for agents below the action's minimum_agent_version"),
+        BrokenVariantEntry(
+            "compares-minimum-as-text", role: .server, breaks: ["EACP-VERSION-003"],
+            caughtBy: ["server.versions.minimum-compared-by-value"],
+            "compares an agent's version with an action's minimum_agent_version as text"),
     ]
 }

@@ -71,7 +71,11 @@ public final class ActionDelivery: Sendable {
         guard let version = try? AgentVersion(parsing: agent.agentVersion) else {
             return .unsupported(.unspecifiedKind)
         }
-        let actionMinimum = minimum.isEmpty ? nil : try validateVersion(minimum)
+        let actionMinimum = minimum.isEmpty || BrokenVariant.isActive(.ignoresActionMinimum)
+            ? nil : try validateVersion(minimum)
+        if let reason = BrokenVariant.textualMinimumRejection(agentVersion: agent.agentVersion, minimum: actionMinimum) {
+            return .unsupported(reason)
+        }
         return ActionGate.decision(kind: kind, agentVersion: version, actionMinimum: actionMinimum)
     }
 

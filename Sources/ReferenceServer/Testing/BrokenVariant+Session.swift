@@ -155,3 +155,19 @@ extension BrokenVariant {
         return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) } + body
     }
 }
+
+extension BrokenVariant {
+    /// Queues and delivers actions whatever their `minimum_agent_version` (breaks EACP-VERSION-008).
+    /// Switched in `ActionDelivery.decision`.
+    static let ignoresActionMinimum = BrokenVariant("ignores-action-minimum")
+    /// Compares the agent's version with an action's minimum as text, so `1.10` counts as below
+    /// `1.9` (breaks EACP-VERSION-003). Switched in `ActionDelivery.decision`.
+    static let comparesMinimumAsText = BrokenVariant("compares-minimum-as-text")
+
+    /// Returns a rejection while `compares-minimum-as-text` is active and `agentVersion` sorts
+    /// before the text of `minimum`, and nil otherwise.
+    static func textualMinimumRejection(agentVersion: String, minimum: AgentVersion?) -> ActionGate.UnsupportedReason? {
+        guard isActive(.comparesMinimumAsText), let minimum, agentVersion < minimum.description else { return nil }
+        return .belowActionMinimum(minimum)
+    }
+}
