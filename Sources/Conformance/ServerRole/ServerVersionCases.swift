@@ -1,7 +1,7 @@
 import EACPProtocol
 import EACPTransport
 
-/// How a server compares agent versions when it gates an action on `minimum_agent_version`.
+/// The comparison of agent versions when a server gates an action on `minimum_agent_version`.
 enum ServerVersionCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
         [minimumByValue(target)]

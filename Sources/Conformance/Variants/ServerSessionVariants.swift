@@ -88,6 +88,10 @@ extension BrokenVariantCatalog {
             caughtBy: ["server.encoding.empty-body-is-default-message"],
             "answers an empty body with 400 MALFORMED_MESSAGE instead of decoding the default message"),
         BrokenVariantEntry(
+            "accepts-tls11", role: .server, breaks: ["EACP-TLS-001", "EACP-TLS-002"],
+            caughtBy: ["server.tls.rejects-tls11-only", "server.tls.rejects-tls10-only"],
+            "negotiates TLS 1.0 and 1.1 with the CBC suites those versions need"),
+        BrokenVariantEntry(
             "accepts-cbc-suites", role: .server, breaks: ["EACP-TLS-005"], caughtBy: ["server.tls.rejects-non-aead-suites"],
             "selects a CBC suite for a client that offers no AEAD suite"),
         BrokenVariantEntry(

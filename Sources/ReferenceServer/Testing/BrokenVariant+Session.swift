@@ -109,6 +109,9 @@ extension BrokenVariant {
     /// Accepts CBC suites next to the AEAD ones (breaks EACP-TLS-005). Switched in
     /// `applyTLSFaults`.
     static let acceptsCBCSuites = BrokenVariant("accepts-cbc-suites")
+    /// Negotiates TLS 1.0 and 1.1, with the CBC suites those versions need (breaks EACP-TLS-001 and
+    /// EACP-TLS-002). Switched in `applyTLSFaults`.
+    static let acceptsTLS11 = BrokenVariant("accepts-tls11")
     /// Takes part in a renegotiation that the client starts (breaks EACP-TLS-007). Switched in
     /// `applyTLSFaults`.
     static let allowsRenegotiation = BrokenVariant("allows-renegotiation")
@@ -121,6 +124,12 @@ extension BrokenVariant {
         if isActive(.acceptsCBCSuites) {
             let cbcSuites = ["ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA"]
             configuration.cipherListForTesting = (TLSContext.cipherSuites + cbcSuites).joined(separator: ":")
+        }
+        if isActive(.acceptsTLS11) {
+            // TLS 1.0 and 1.1 sign the key exchange with SHA-1, which OpenSSL 3 allows only at security level 0.
+            let legacySuites = ["ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "@SECLEVEL=0"]
+            configuration.cipherListForTesting = (TLSContext.cipherSuites + legacySuites).joined(separator: ":")
+            configuration.acceptsTLS10And11ForTesting = true
         }
         if isActive(.allowsRenegotiation) {
             configuration.allowsRenegotiationForTesting = true

@@ -48,6 +48,9 @@ public struct TLSConfiguration: Sendable {
     /// Lets a server take part in a renegotiation that the client starts. EACP forbids
     /// renegotiation, so only tests set this, to build a faulty peer that a conformance case must catch.
     public var allowsRenegotiationForTesting = false
+    /// Lowers the minimum version to TLS 1.0. TLS 1.0 and 1.1 need CBC suites, which
+    /// `cipherListForTesting` must then add. EACP forbids both versions, so only tests set this.
+    public var acceptsTLS10And11ForTesting = false
 
     public init(
         role: Role,

@@ -81,7 +81,8 @@ public final class TLSContext: @unchecked Sendable {
     /// cipher suites, groups, options and modes.
     private func applyProtocolSettings() throws {
         let maximum = configuration.maximumProtocolVersionForTesting == .tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION
-        try check(ceacp_SSL_CTX_set_min_proto_version(pointer, TLS1_2_VERSION), "setting the minimum version")
+        let minimum = configuration.acceptsTLS10And11ForTesting ? TLS1_VERSION : TLS1_2_VERSION
+        try check(ceacp_SSL_CTX_set_min_proto_version(pointer, minimum), "setting the minimum version")
         try check(ceacp_SSL_CTX_set_max_proto_version(pointer, maximum), "setting the maximum version")
         let cipherList = configuration.cipherListForTesting ?? Self.cipherSuites.joined(separator: ":")
         try check(SSL_CTX_set_cipher_list(pointer, cipherList), "SSL_CTX_set_cipher_list")
