@@ -5,7 +5,7 @@ import EACPTransport
 /// rejects the message, over HTTP and on the push channel, and stores nothing of it.
 enum ServerFieldLimitCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [resultDetailTooLong(target), shortDigests(target)]
+        [resultDetailTooLong(target), shortDigests(target), heartbeatReplySize(target)]
     }
 
     /// Builds a failed result for `actionID` of retrieve-endpoint-files with a detail of `detailBytes` bytes.
@@ -68,6 +68,55 @@ enum ServerFieldLimitCases {
                 kit, agent, ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, []), nextOffset: 0, complete: false,
                 "the resume point after the rejected chunks")
         }
+    }
+
+    static func heartbeatReplySize(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.limits.heartbeat-reply-size",
+                "A heartbeat reply stays within 1 MiB and carries fewer pending actions, in order, when all would not fit",
+                ["EACP-LIMIT-003", "EACP-ACTION-009"], target, timeout: .seconds(30)) { kit in
+            let agent = try await kit.enrolledAgent()
+            // Each action names 100 paths of 4000 bytes, about 400 KB, so three do not fit in one reply.
+            var queued: [String] = []
+            for index in 1...3 {
+                let paths = (1...100).map { path in "/conformance/\(index)/\(path)/" + String(repeating: "p", count: 3_980) }
+                guard let actionID = try await kit.admin.queue(
+                    agentID: agent.agentID, kind: "retrieve-endpoint-files", parameters: ["paths": paths]).actionID
+                else { throw CaseStop.failed("the server did not queue retrieve-endpoint-files with 100 paths of 4000 bytes") }
+                queued.append(actionID)
+            }
+
+            var carried: [String] = []
+            while carried.count < queued.count {
+                let pending = try await pendingActions(kit, agent)
+                let expected = Array(queued[carried.count...].prefix(pending.count))
+                try kit.context.require(!pending.isEmpty, "a heartbeat reply carries none of the remaining \(queued.count - carried.count) actions")
+                try kit.context.require(pending == expected, "the heartbeat reply carries \(pending), expected the oldest remaining ones \(expected)")
+                try kit.context.require(carried.count > 0 || pending.count < queued.count,
+                                        "one heartbeat reply carries all three actions of about 400 KB each")
+                for actionID in pending {
+                    var ack = ActionAck()
+                    ack.actionId = actionID
+                    let answer = try await agent.post("/eacp/v1/actions/ack", ack)
+                    try kit.context.require(answer.status == 200, "the ActionAck for \(actionID) got status \(answer.status)")
+                }
+                carried += pending
+            }
+        }
+    }
+
+    /// Sends a heartbeat and returns the ids of its pending actions after checking that the reply body
+    /// is at most 1048576 bytes.
+    static func pendingActions(_ kit: ServerCaseKit, _ agent: SimulatedAgent) async throws -> [String] {
+        let answer: (status: Int, body: [UInt8])
+        do {
+            answer = try await agent.post("/eacp/v1/heartbeat", agent.nextHeartbeat())
+        } catch let error as HTTPError where error.code == .bodyTooLarge {
+            throw CaseStop.failed("the heartbeat reply is longer than 1048576 bytes: \(error.message)")
+        }
+        try kit.context.require(answer.status == 200, "a valid heartbeat got status \(answer.status)")
+        try kit.context.require(answer.body.count <= 1_048_576, "the heartbeat reply is \(answer.body.count) bytes, above 1048576")
+        kit.context.transcript.note("heartbeat reply of \(answer.body.count) bytes")
+        return try agent.decode(HeartbeatReply.self, answer.body, from: "heartbeat").pendingActions.map(\.actionId)
     }
 
     /// Requires the administrator API to report `actionID` without a terminal state.

@@ -31,5 +31,13 @@ extension BrokenVariantCatalog {
             "accepts-short-chunk-digest", role: .server, breaks: ["EACP-LIMIT-008"],
             caughtBy: ["server.limits.exact-size-digests"],
             "compares a chunk_sha256 that is not 32 bytes with the digest and returns 422 instead of 400"),
+        BrokenVariantEntry(
+            "omits-retry-after", role: .server, breaks: ["EACP-ERROR-005"],
+            caughtBy: ["server.errors.retry-after"],
+            "sends 429 and 503 without a Retry-After header"),
+        BrokenVariantEntry(
+            "ignores-reply-size-limit", role: .server, breaks: ["EACP-LIMIT-003"],
+            caughtBy: ["server.limits.heartbeat-reply-size"],
+            "puts every pending action in a heartbeat reply, so the reply grows past 1 MiB"),
     ]
 }

@@ -83,7 +83,7 @@ public struct ProtocolFailure: Error, Hashable, Sendable, CustomStringConvertibl
         reply.message = String(decoding: Array(message.utf8.prefix(1024)), as: UTF8.self)
         reply.retryAfterMs = retryAfterMs
         var response = ServerResponse.message(reply, status: Self.status(for: code))
-        if retryAfterMs > 0 {
+        if retryAfterMs > 0 && !BrokenVariant.isActive(.omitsRetryAfter) {
             response.headers.replaceOrAdd(name: "Retry-After", value: String((retryAfterMs + 999) / 1000))
         }
         return response

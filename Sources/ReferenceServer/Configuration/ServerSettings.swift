@@ -47,6 +47,13 @@ public struct ServerSettings: Hashable, Sendable {
     /// transport benchmark measured for `HTTPServer` alone.
     public var maximumConnections = 100_000
 
+    /// Requests one agent may send per second, averaged over time, before it gets 429. An agent sends a
+    /// few per heartbeat interval, and 20 a second still lets an upload of 4 MiB chunks reach 80 MiB/s.
+    public var agentRequestsPerSecond = 20
+    /// Requests one agent may send at once before that rate applies. 200 lets an agent that was offline
+    /// send its queued events, logs and replies in one go.
+    public var agentRequestBurst = 200
+
     /// Threads that run request handlers. Handlers block on the store, so more than one keeps a slow
     /// write from stalling every agent.
     public var workerThreads = 4

@@ -50,6 +50,10 @@ public struct SettingDefinition: Sendable {
         integer("maximum_connections",
                 "connections served at once, a count; each idle push channel takes about 16 KiB of memory "
                     + "and one open file", \.maximumConnections, 1...10_000_000),
+        integer("agent_requests_per_second", "requests one agent may send per second on average before it gets 429, a count",
+                \.agentRequestsPerSecond, 1...1_000_000),
+        integer("agent_request_burst", "requests one agent may send at once before the per-second rate applies, a count",
+                \.agentRequestBurst, 1...1_000_000),
         integer("worker_threads", "threads that run request handlers, a count", \.workerThreads, 1...256),
         integer("drain_timeout_ms", "time to finish requests in flight after SIGTERM, in milliseconds",
                 \.drainTimeoutMs, 0...600_000),

@@ -3,6 +3,9 @@ import EACPProtocol
 extension ActionDelivery {
     /// The largest number of actions one heartbeat reply carries, from `HeartbeatReply.pending_actions`.
     static let maximumPendingActions = 100
+    /// The maximum bytes of pending actions in one heartbeat reply: the 1 MiB limit of a success
+    /// response less 16 KiB for the reply's other fields, whose offers and settings take a few hundred.
+    static let pendingActionsByteBudget = 1_048_576 - 16_384
 
     /// Loads an action that must belong to `agentID`. Another agent's action is answered exactly like
     /// an unknown id, so an agent learns nothing about actions it does not own.
@@ -172,6 +175,7 @@ extension ActionDelivery {
             try context.store.unacknowledgedActions(agentID: agent.agentID, limit: Self.maximumPendingActions)
         }
         var envelopes: [ActionEnvelope] = []
+        var budget = Self.pendingActionsByteBudget
         for record in pending {
             let envelope: ActionEnvelope
             do {
@@ -190,6 +194,12 @@ extension ActionDelivery {
                     continue
                 }
             }
+            // An envelope takes its bytes, a one-byte tag and a length prefix of at most 5 bytes. The
+            // actions stay in order, so the first one that does not fit ends the list.
+            let cost = envelope.wireBytes().count + 6
+            if cost > budget && !BrokenVariant.isActive(.ignoresReplySizeLimit) { break }
+            budget -= cost
+
             // A queued action becomes delivered. A pushed or delivered one needs no write, and one
             // that a push claimed meanwhile rides in the reply all the same.
             _ = try advance(record, .sentInHeartbeatReply) { (current, next) throws(ServerStoreError) in

@@ -10,7 +10,9 @@ struct ServerRoutes {
 
     func makeRouter() -> HTTPRouter {
         var router = HTTPRouter()
-        addAgentRoutes(to: &router)
+        let limiter = AgentRequestLimiter(
+            perSecond: context.settings.agentRequestsPerSecond, burst: context.settings.agentRequestBurst)
+        addAgentRoutes(to: &router, limiter: limiter)
         addAdminRoutes(to: &router)
         router.missResponder = { [context] head, miss in
             context.log.debug("request.unrouted", ["method": head.method.name, "path": String(head.path)])
@@ -45,7 +47,7 @@ struct ServerRoutes {
         return response
     }
 
-    private func addAgentRoutes(to router: inout HTTPRouter) {
+    private func addAgentRoutes(to router: inout HTTPRouter, limiter: AgentRequestLimiter) {
         let packages = UpgradePackages(context: context)
         let telemetry = TelemetryHandlers(context: context)
         let replies = ActionReplyHandlers(context: context, delivery: delivery)
@@ -54,16 +56,16 @@ struct ServerRoutes {
         let enrollment = EnrollmentHandler(context: context)
         let uploads = UploadHandler(context: context, delivery: delivery)
 
-        agent(&router, .post, "/eacp/v1/enroll", enrollment.handle)
-        agent(&router, .post, "/eacp/v1/heartbeat", heartbeat.handle)
-        agent(&router, .post, "/eacp/v1/events", telemetry.events)
-        agent(&router, .post, "/eacp/v1/status", telemetry.status)
-        agent(&router, .post, "/eacp/v1/logs", telemetry.logs)
-        agent(&router, .post, "/eacp/v1/actions/ack", replies.ack)
-        agent(&router, .post, "/eacp/v1/actions/result", replies.result)
-        agent(&router, .post, "/eacp/v1/uploads/chunk", uploads.handle)
-        agent(&router, .get, "/eacp/v1/content/{revision}", downloads.content)
-        agent(&router, .get, "/eacp/v1/upgrades/{version}", downloads.upgrade)
+        agent(&router, limiter, .post, "/eacp/v1/enroll", enrollment.handle)
+        agent(&router, limiter, .post, "/eacp/v1/heartbeat", heartbeat.handle)
+        agent(&router, limiter, .post, "/eacp/v1/events", telemetry.events)
+        agent(&router, limiter, .post, "/eacp/v1/status", telemetry.status)
+        agent(&router, limiter, .post, "/eacp/v1/logs", telemetry.logs)
+        agent(&router, limiter, .post, "/eacp/v1/actions/ack", replies.ack)
+        agent(&router, limiter, .post, "/eacp/v1/actions/result", replies.result)
+        agent(&router, limiter, .post, "/eacp/v1/uploads/chunk", uploads.handle)
+        agent(&router, limiter, .get, "/eacp/v1/content/{revision}", downloads.content)
+        agent(&router, limiter, .get, "/eacp/v1/upgrades/{version}", downloads.upgrade)
 
         var socketConfiguration = WebSocketConfiguration()
         socketConfiguration.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
@@ -145,7 +147,7 @@ struct ServerRoutes {
 
     /// Adds an agent protocol route: protobuf bodies only, and every failure as an `ErrorReply`.
     private func agent(
-        _ router: inout HTTPRouter, _ method: HTTPMethod, _ path: String,
+        _ router: inout HTTPRouter, _ limiter: AgentRequestLimiter, _ method: HTTPMethod, _ path: String,
         _ handler: @escaping @Sendable (ServerRequest) throws(ProtocolFailure) -> ServerResponse
     ) {
         // The handlers check Content-Type themselves (`decodeBody`), so that a 415 carries an
@@ -155,6 +157,7 @@ struct ServerRoutes {
             let serverRequest = ServerRequest(
                 head: request.head, body: request.body, peer: request.peerCertificate, pathParameters: request.pathParameters)
             do throws(ProtocolFailure) {
+                try Self.checkRate(serverRequest, limiter)
                 return try handler(serverRequest).httpResponse
             } catch {
                 if error.code == .internal || error.code == .unavailable {
@@ -165,6 +168,20 @@ struct ServerRoutes {
                 return error.response.httpResponse
             }
         }
+    }
+}
+
+extension ServerRoutes {
+    /// Throws RATE_LIMITED, with the wait until the agent's next request may go ahead, when the
+    /// request's client certificate has used up its requests for now.
+    static func checkRate(_ request: ServerRequest, _ limiter: AgentRequestLimiter) throws(ProtocolFailure) {
+        guard let peer = request.peer, let wait = limiter.admit(peer.sha256Fingerprint) else { return }
+        // Retry-After counts whole seconds, so the wait rounds up to at least one.
+        let milliseconds = wait.components.seconds * 1_000 + wait.components.attoseconds / 1_000_000_000_000_000
+        let seconds = max(1, (milliseconds + 999) / 1_000)
+        throw ProtocolFailure(
+            .rateLimited, "\(request.path): this agent sent more requests than the server accepts for now",
+            retryAfterMs: UInt32(seconds * 1_000))
     }
 }
 

@@ -21,4 +21,10 @@ extension BrokenVariant {
     /// Checks a chunk whose `chunk_sha256` is not 32 bytes against the chunk's digest, so it gets 422
     /// HASH_MISMATCH instead of 400 BAD_REQUEST (breaks EACP-LIMIT-008). Switched in `UploadHandler.validate`.
     static let acceptsShortChunkDigest = BrokenVariant("accepts-short-chunk-digest")
+    /// Sends 429 and 503 responses without a Retry-After header, though their `ErrorReply` still carries
+    /// `retry_after_ms` (breaks EACP-ERROR-005). Switched in `ProtocolFailure.response`.
+    static let omitsRetryAfter = BrokenVariant("omits-retry-after")
+    /// Puts up to 100 pending actions in a heartbeat reply whatever their size, so the reply may exceed
+    /// 1 MiB (breaks EACP-LIMIT-003). Switched in `ActionDelivery.heartbeatPending`.
+    static let ignoresReplySizeLimit = BrokenVariant("ignores-reply-size-limit")
 }
