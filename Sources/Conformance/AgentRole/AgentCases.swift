@@ -6,13 +6,15 @@ public enum AgentCases {
         AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentPushCases.all(harness)
             + AgentActionKindCases.all(harness) + AgentActionRulesCases.all(harness) + AgentPushRulesCases.all(harness)
             + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentRetryCases.all(harness, eventCommand: eventCommand)
+            + AgentUploadCases.all(harness)
             + AgentContentCases.all(harness)
             + AgentProxyCases.all(harness) + AgentIsolationCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
             // Restarts leave gaps in the heartbeat numbering, and the separate agents of the contract
             // cases add heartbeats of their own, so these come after every case that reads all heartbeats.
-            + AgentUpgradeCases.all(harness) + AgentRestartCases.all(harness) + AgentContractCases.all(harness)
-            // The log cases restart the agent, so they come after every case that reads all heartbeats.
-            + AgentLogCases.all(harness, eventCommand: eventCommand)
+            + AgentUpgradeCases.all(harness) + AgentRestartCases.all(harness)
+            // The log cases restart the agent too; they come before the contract cases' other agents,
+            // whose log batches would have numbers of their own.
+            + AgentLogCases.all(harness, eventCommand: eventCommand) + AgentContractCases.all(harness)
     }
 }

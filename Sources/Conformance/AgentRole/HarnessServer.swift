@@ -172,6 +172,12 @@ final class HarnessHandlers: Sendable {
     }
 
     static func describe(_ message: any WireMessage) -> String {
+        // Printing a chunk's bytes would build a string of megabytes only to cut it to 3000 characters.
+        if var chunk = message as? UploadChunk, chunk.chunk.count > 64 {
+            let count = chunk.chunk.count
+            chunk.chunk = []
+            return "UploadChunk of \(count) bytes \(chunk)"
+        }
         var text = "\(type(of: message).protoName) \(message)"
         if text.count > 3_000 { text = String(text.prefix(3_000)) + "…" }
         return text

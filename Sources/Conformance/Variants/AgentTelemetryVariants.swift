@@ -35,5 +35,17 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "removes-whole-log-batch", role: .agent, breaks: ["EACP-LOG-005"], caughtBy: ["agent.logs.batches-numbered"],
             "removes every record of an acknowledged log batch, also those above stored_sequence_number"),
+        BrokenVariantEntry(
+            "sends-oversized-chunks", role: .agent, breaks: ["EACP-UPLOAD-001"], caughtBy: ["agent.uploads.chunks-resumed"],
+            "sends upload chunks of 4190209 bytes, one above the limit"),
+        BrokenVariantEntry(
+            "drops-action-id-after-first-chunk", role: .agent, breaks: ["EACP-UPLOAD-002"], caughtBy: ["agent.uploads.chunks-resumed"],
+            "leaves action_id empty in every upload chunk after the first"),
+        BrokenVariantEntry(
+            "retries-chunk-without-resume-point", role: .agent, breaks: ["EACP-UPLOAD-007"], caughtBy: ["agent.uploads.chunks-resumed"],
+            "sends a failed chunk again at its own offset without asking the server for the resume point"),
+        BrokenVariantEntry(
+            "reports-unconfirmed-upload", role: .agent, breaks: ["EACP-UPLOAD-011"], caughtBy: ["agent.uploads.chunks-resumed"],
+            "lists an upload in its result once the last chunk got any receipt, complete or not"),
     ]
 }

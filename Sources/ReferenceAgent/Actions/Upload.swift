@@ -11,7 +11,7 @@ struct Upload {
     }
 
     /// 1 MiB chunks stay well below the protocol's 4190208-byte chunk limit.
-    static let chunkSize = 1 << 20
+    static let chunkSize = BrokenVariant.isActive(.sendsOversizedChunks) ? 4_190_209 : 1 << 20
     /// Failed requests in a row after which the upload gives up.
     static let maximumAttempts = 6
 
@@ -40,7 +40,7 @@ struct Upload {
             }
             var message = UploadChunk()
             message.uploadId = uploadID
-            message.actionId = actionID
+            message.actionId = offset > 0 && BrokenVariant.isActive(.dropsActionIDAfterFirstChunk) ? "" : actionID
             message.offset = offset
             message.chunk = chunk
             message.chunkSha256 = SHA256.digest(chunk)
@@ -49,7 +49,7 @@ struct Upload {
             do {
                 let receipt: UploadReceipt = try await link.post("uploads/chunk", message)
                 failures = 0
-                if receipt.complete {
+                if receipt.complete || reportsUnconfirmed(receipt, sent: offset + UInt64(chunk.count), size: size) {
                     var reference = UploadReference()
                     reference.uploadId = uploadID
                     reference.name = String(name.utf8.prefix(4096)) ?? name
@@ -66,7 +66,7 @@ struct Upload {
                     throw UploadFailure("uploading \(name) failed: \(error.message)")
                 }
                 // After a whole-upload mismatch start over; otherwise ask the server where to resume.
-                offset = 0
+                offset = BrokenVariant.isActive(.retriesChunkWithoutResumePoint) ? offset : 0
                 let delay = Backoff.requestRetry(failures: failures, retryAfterMs: error.retryAfterMs, factor: Backoff.randomFactor())
                 try? await Task.sleep(for: .milliseconds(delay))
             }

@@ -26,6 +26,16 @@ extension BrokenVariant {
     /// Removes every record of an acknowledged log batch, also those above `stored_sequence_number`
     /// (breaks EACP-LOG-005).
     static let removesWholeLogBatch = BrokenVariant("removes-whole-log-batch")
+    /// Sends upload chunks of 4190209 bytes, one above the limit (breaks EACP-UPLOAD-001).
+    static let sendsOversizedChunks = BrokenVariant("sends-oversized-chunks")
+    /// Leaves `action_id` empty in every upload chunk after the first (breaks EACP-UPLOAD-002).
+    static let dropsActionIDAfterFirstChunk = BrokenVariant("drops-action-id-after-first-chunk")
+    /// Sends a failed chunk again at its own offset without asking for the resume point (breaks
+    /// EACP-UPLOAD-007).
+    static let retriesChunkWithoutResumePoint = BrokenVariant("retries-chunk-without-resume-point")
+    /// Counts an upload as done once its last chunk got any receipt, complete or not (breaks
+    /// EACP-UPLOAD-011).
+    static let reportsUnconfirmedUpload = BrokenVariant("reports-unconfirmed-upload")
 }
 
 extension ServerLink {
@@ -40,5 +50,13 @@ extension ServerLink {
             let location = response.headers.first(name: "Location"), location.hasPrefix("/")
         else { return nil }
         return location
+    }
+}
+
+extension Upload {
+    /// Whether the `reports-unconfirmed-upload` variant takes a receipt for the last chunk as
+    /// completion, although it did not say `complete`.
+    func reportsUnconfirmed(_ receipt: UploadReceipt, sent: UInt64, size: UInt64) -> Bool {
+        BrokenVariant.isActive(.reportsUnconfirmedUpload) && sent == size
     }
 }
