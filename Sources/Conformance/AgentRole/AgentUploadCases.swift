@@ -14,7 +14,7 @@ enum AgentUploadCases {
     /// 4 MiB: more than one chunk of the largest size, 4190208 bytes.
     static let fileSize = 4_194_304
 
-    /// What the harness did with each chunk request, in order.
+    /// One chunk request and the harness's response to it.
     struct Exchange: Sendable {
         var chunk: UploadChunk
         var arrived: ContinuousClock.Instant
@@ -50,7 +50,7 @@ enum AgentUploadCases {
             }
             let resultAt = harness.handlers.observations.value.results.first { $0.value.result.actionId == envelope.actionId }?.at ?? .now
             if let size = undecodable.value.first {
-                throw CaseStop.failed("a chunk request of \(size) bytes does not decode as an UploadChunk within the field limits (a chunk holds at most 4190208 bytes)")
+                throw CaseStop.failed("a chunk request of \(size) bytes does not decode as an UploadChunk within the field limits (a chunk has at most 4190208 bytes)")
             }
             let seen = exchanges.value
             context.transcript.note("\(seen.count) chunk requests; result \(result.state) with \(result.uploads.count) uploads")
@@ -62,7 +62,7 @@ enum AgentUploadCases {
     }
 
     /// Makes the chunk handler: the first request at a nonzero offset fails with 503, the first
-    /// request that would complete the upload is answered as not stored, and the rest go to the
+    /// request that would complete the upload gets a receipt that leaves it unstored, and the rest go to the
     /// harness's normal handling.
     static func interrupting(
         _ harness: AgentHarness, _ exchanges: LockedValue<[Exchange]>, _ undecodable: LockedValue<[Int]>
@@ -118,21 +118,21 @@ enum AgentUploadCases {
             let at = "the chunk at offset \(chunk.offset)"
             try context.require(chunk.uploadId == uploadID, "\(at) has upload_id \(chunk.uploadId), the first chunk \(uploadID)")
             try context.require(chunk.actionId == actionID, "\(at) has action_id \(chunk.actionId), expected \(actionID)")
-            try context.require(chunk.chunk.count <= 4_190_208, "\(at) holds \(chunk.chunk.count) bytes, above 4190208")
+            try context.require(chunk.chunk.count <= 4_190_208, "\(at) has \(chunk.chunk.count) bytes, above 4190208")
             try context.require(chunk.chunkSha256 == SHA256Digest.of(chunk.chunk), "\(at) carries a chunk_sha256 that is not the SHA-256 of its bytes")
             try context.require(chunk.totalSize == UInt64(total.count), "\(at) has total_size \(chunk.totalSize), the file has \(total.count) bytes")
             try context.require(chunk.totalSha256 == totalSHA256, "\(at) carries a total_sha256 that is not the SHA-256 of the file")
         }
     }
 
-    /// Requires each request to come after the answer to the one before, the first at offset 0,
+    /// Requires each request to come after the response to the one before, the first at offset 0,
     /// each after a receipt at its `next_offset`, and each after a failure at offset 0.
     static func checkOrder(_ exchanges: [Exchange], _ context: CaseContext) throws {
         try context.require(exchanges.first?.chunk.offset == 0, "the first chunk is at offset \(exchanges.first?.chunk.offset ?? 0), not 0")
         try context.require(exchanges.contains { $0.receipt == nil }, "the upload never reached a nonzero offset, so no chunk request failed")
         for (previous, next) in zip(exchanges, exchanges.dropFirst()) {
             try context.require(next.arrived >= previous.answered,
-                                "the chunk at offset \(next.chunk.offset) came before the answer to the chunk at offset \(previous.chunk.offset)")
+                                "the chunk at offset \(next.chunk.offset) came before the response to the chunk at offset \(previous.chunk.offset)")
             if let receipt = previous.receipt {
                 try context.require(next.chunk.offset == receipt.nextOffset,
                                     "after a receipt with next_offset \(receipt.nextOffset) the agent sent a chunk at offset \(next.chunk.offset)")
@@ -143,13 +143,13 @@ enum AgentUploadCases {
         }
     }
 
-    /// Requires the result to list the upload, and only after a receipt said it was complete.
+    /// Requires the result to list the upload, and only after a receipt with `complete` true.
     static func checkResult(_ result: ActionResult, _ exchanges: [Exchange], resultAt: ContinuousClock.Instant, _ context: CaseContext) throws {
         try context.require(result.uploads.count == 1, "the result lists \(result.uploads.count) uploads for one file")
         let uploadID = result.uploads[0].uploadId
         let completed = exchanges.first { $0.chunk.uploadId == uploadID && $0.receipt?.complete == true }
         guard let completed else {
-            throw CaseStop.failed("the result lists upload \(uploadID), but no receipt said it was complete")
+            throw CaseStop.failed("the result lists upload \(uploadID), but no receipt had complete true")
         }
         try context.require(completed.answered <= resultAt, "the result listing upload \(uploadID) came before the receipt that completed it")
     }
