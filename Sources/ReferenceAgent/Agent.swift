@@ -69,6 +69,7 @@ public final class Agent: Sendable {
 
         actions.finishInterruptedActions()
         finishInterruptedUpgrade()
+        await openPushBeforeFirstHeartbeat()
         start { await self.heartbeatLoop() }
         start { await self.eventLoop() }
         start { await self.statusReportLoop() }
@@ -125,6 +126,7 @@ public final class Agent: Sendable {
         {
             return stored
         }
+        if BrokenVariant.isActive(.heartbeatBeforeEnrollment) { _ = try? await link.post("heartbeat", Heartbeat(), as: HeartbeatReply.self) }
         guard let token = options.enrollmentToken else {
             throw AgentOptionsError(.missingSetting, "missing setting: the state folder contains no credentials, so set EACP_ENROLLMENT_TOKEN or pass --enrollment-token")
         }

@@ -8,7 +8,7 @@ enum AgentRestartCases {
         [cleanStop(harness), crashRestart(harness), settingsKept(harness), clientCertificate(harness)]
     }
 
-    /// What the harness saw before a restart.
+    /// The harness's observations just before a restart.
     struct Before {
         var lastSequenceNumber: UInt64
         var enrollments: Int
@@ -98,10 +98,10 @@ enum AgentRestartCases {
             harness.handlers.script.update { $0.statusReportIntervalMs = 0 }
             try await harness.restartAgent(crash: true)
             let restarted = harness.handlers.observations.value.statusReports.count
-            let kept = try await waitFor(timeout: .seconds(8)) {
+            let continued = try await waitFor(timeout: .seconds(8)) {
                 harness.handlers.observations.value.statusReports.count >= restarted + 3 ? true : nil
             }
-            try context.require(kept != nil,
+            try context.require(continued != nil,
                                 "after a restart with status_report_interval_ms 0 in replies, fewer than 3 status reports came within 8 s, "
                                     + "so the 1000 ms interval was not kept")
         }

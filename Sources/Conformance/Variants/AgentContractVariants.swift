@@ -48,5 +48,32 @@ extension BrokenVariantCatalog {
         BrokenVariantEntry(
             "reports-upgrade-once", role: .agent, breaks: ["EACP-UPGRADE-005"], caughtBy: ["agent.upgrade.verifies-and-reports"],
             "Reports an ended upgrade attempt in one heartbeat only."),
+        BrokenVariantEntry(
+            "heartbeat-before-enrollment", role: .agent, breaks: ["EACP-ENROLL-001"], caughtBy: ["agent.enroll.enrolls-first"],
+            "Sends an empty heartbeat before it enrolls."),
+        BrokenVariantEntry(
+            "opens-push-first", role: .agent, breaks: ["EACP-HEARTBEAT-001"], caughtBy: ["agent.heartbeat.first-then-push"],
+            "Opens the push channel before its first heartbeat."),
+        BrokenVariantEntry(
+            "fixes-heartbeat-interval", role: .agent, breaks: ["EACP-HEARTBEAT-002"], caughtBy: ["agent.heartbeat.interval-honoured"],
+            "Waits 1000 ms between heartbeats whatever interval the server sets."),
+        BrokenVariantEntry(
+            "omits-action-kinds", role: .agent, breaks: ["EACP-HEARTBEAT-003"], caughtBy: ["agent.heartbeat.sequence-and-contents"],
+            "Lists no action kinds in its heartbeats."),
+        BrokenVariantEntry(
+            "prefixes-version", role: .agent, breaks: ["EACP-VERSION-001"], caughtBy: ["agent.heartbeat.sequence-and-contents"],
+            "Reports its version as v1.4.0."),
+        BrokenVariantEntry(
+            "offers-tls13", role: .agent, breaks: ["EACP-TLS-004"], caughtBy: ["agent.tls.client-hello-offers-only-tls12"],
+            "Offers TLS 1.3 besides TLS 1.2 in its ClientHello."),
+        BrokenVariantEntry(
+            "ignores-downgrade-flag", role: .agent, breaks: ["EACP-CONTENT-004"], caughtBy: ["agent.content.offer-table"],
+            "Installs offered content of a lower revision without the downgrade flag."),
+        BrokenVariantEntry(
+            "installs-unverified-content", role: .agent, breaks: ["EACP-CONTENT-005"], caughtBy: ["agent.content.offer-table"],
+            "Installs offered content without checking its size and SHA-256."),
+        BrokenVariantEntry(
+            "reports-content-early", role: .agent, breaks: ["EACP-CONTENT-006"], caughtBy: ["agent.content.offer-table"],
+            "Reports offered content as in use before downloading it."),
     ]
 }

@@ -31,15 +31,15 @@ public final class ServerLink: Sendable {
         self.serverURL = serverURL
         self.pinnedCAPEM = pinnedCAPEM
         self.group = group
-        let context = try TLSContext(configuration: .client(trustedCAPEM: pinnedCAPEM, expectedHostName: serverURL.host))
+        let context = try TLSContext(configuration: BrokenVariant.clientTLS(.client(trustedCAPEM: pinnedCAPEM, expectedHostName: serverURL.host)))
         state = Mutex(LinkState(context: context, proxy: LocalState.ProxySetting()))
     }
 
     /// Presents this client certificate chain and key on every later connection.
     public func useCredentials(certificateChainPEM: String, privateKeyPEM: String) throws {
-        let context = try TLSContext(configuration: .client(
+        let context = try TLSContext(configuration: BrokenVariant.clientTLS(.client(
             trustedCAPEM: pinnedCAPEM, expectedHostName: serverURL.host, certificateChainPEM: certificateChainPEM,
-            privateKeyPEM: privateKeyPEM))
+            privateKeyPEM: privateKeyPEM)))
         replace { $0.context = context }
     }
 

@@ -13,11 +13,14 @@ extension Agent {
         let revision = Int64(version.revision)
         if let installed {
             let wanted = revision > installed.revision || (revision == installed.revision && version.sha256 != installed.sha256)
-                || (revision < installed.revision && offer.downgrade)
+                || (revision < installed.revision && (offer.downgrade || BrokenVariant.isActive(.ignoresDowngradeFlag)))
             guard wanted else {
                 if revision < installed.revision { log.warning("content", "content_offer.ignored_downgrade", ["revision": revision]) }
                 return
             }
+        }
+        if BrokenVariant.isActive(.reportsContentEarly) {
+            try? store.storeInstalledContent(InstalledContentRecord(revision: revision, sha256: version.sha256, installedUnixMs: AgentClock.nowUnixMs()))
         }
         guard let path = await download(
             .content, version: String(revision), path: "content/\(revision)", size: offer.sizeBytes, sha256: version.sha256)
@@ -76,7 +79,8 @@ extension Agent {
         }
         _ = try? store.removeDownload(kind: kind)
         let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-        let skipsChecks = kind == .upgrade && BrokenVariant.isActive(.installsUnverifiedUpgrade)
+        let skipsChecks = (kind == .upgrade && BrokenVariant.isActive(.installsUnverifiedUpgrade))
+            || (kind == .content && BrokenVariant.isActive(.installsUnverifiedContent))
         guard skipsChecks || ((attributes?[.size] as? NSNumber)?.uint64Value == size && SHA256.digest(filePath: file) == sha256) else {
             log.warning("download", "download.verification_failed", ["kind": kind.rawValue, "version": version])
             recordDownloadFailure("\(kind.rawValue) \(version) does not match the offered size and SHA-256")

@@ -30,7 +30,7 @@ extension Agent {
     /// Sets when the next heartbeat is due, counted from the end of the exchange that just ended,
     /// and wakes the heartbeat loop so it waits for that time instead of an older one.
     private func scheduleNextHeartbeat(after outcome: Result<HeartbeatReply, RequestFailure>) {
-        let interval = localState.current.settings.heartbeatIntervalMs
+        let interval = BrokenVariant.isActive(.fixesHeartbeatInterval) ? 1_000 : localState.current.settings.heartbeatIntervalMs
         var delay: Int64
         switch outcome {
         case .success(let reply):
@@ -82,7 +82,7 @@ extension Agent {
     /// Builds a heartbeat with the state as it is now and a new sequence number.
     func buildHeartbeat() throws -> Heartbeat {
         var heartbeat = Heartbeat()
-        heartbeat.agentVersion = version
+        heartbeat.agentVersion = BrokenVariant.isActive(.prefixesVersion) ? "v" + version : version
         heartbeat.sequenceNumber = UInt64(
             BrokenVariant.isActive(.restartsHeartbeatNumbering)
                 ? BrokenVariant.nextHeartbeatNumberInMemory() : try store.nextHeartbeatSequenceNumber())
@@ -94,7 +94,7 @@ extension Agent {
             heartbeat.contentVersion = version
         }
         var capabilities = Heartbeat.Capabilities()
-        capabilities.actionKinds = ActionProcessor.supportedKinds
+        capabilities.actionKinds = BrokenVariant.isActive(.omitsActionKinds) ? [] : ActionProcessor.supportedKinds
         heartbeat.capabilities = capabilities
         heartbeat.pushChannel = push.heartbeatState(runtime.withLock { $0.push.heartbeatState })
 

@@ -45,6 +45,26 @@ extension BrokenVariant {
     /// Reports an ended upgrade attempt in one heartbeat only (breaks EACP-UPGRADE-005).
     static let reportsUpgradeOnce = BrokenVariant("reports-upgrade-once")
 
+    /// Sends an empty heartbeat, without a client certificate, before it enrolls (breaks EACP-ENROLL-001).
+    static let heartbeatBeforeEnrollment = BrokenVariant("heartbeat-before-enrollment")
+    /// Opens the push channel before the first heartbeat and sends that heartbeat once the channel is
+    /// open, or after 5 s (breaks EACP-HEARTBEAT-001).
+    static let opensPushFirst = BrokenVariant("opens-push-first")
+    /// Waits 1000 ms between heartbeats whatever interval the server sets (breaks EACP-HEARTBEAT-002).
+    static let fixesHeartbeatInterval = BrokenVariant("fixes-heartbeat-interval")
+    /// Lists no action kinds in its heartbeats (breaks EACP-HEARTBEAT-003).
+    static let omitsActionKinds = BrokenVariant("omits-action-kinds")
+    /// Reports its version with a leading `v`, such as `v1.4.0` (breaks EACP-VERSION-001).
+    static let prefixesVersion = BrokenVariant("prefixes-version")
+    /// Offers TLS 1.3 besides TLS 1.2 in its ClientHello (breaks EACP-TLS-004).
+    static let offersTLS13 = BrokenVariant("offers-tls13")
+    /// Installs offered content of a lower revision without the downgrade flag (breaks EACP-CONTENT-004).
+    static let ignoresDowngradeFlag = BrokenVariant("ignores-downgrade-flag")
+    /// Installs offered content without checking its size and SHA-256 (breaks EACP-CONTENT-005).
+    static let installsUnverifiedContent = BrokenVariant("installs-unverified-content")
+    /// Reports offered content as in use before downloading it (breaks EACP-CONTENT-006).
+    static let reportsContentEarly = BrokenVariant("reports-content-early")
+
     /// Heartbeat numbers of the `restarts-heartbeat-numbering` variant, kept in memory only.
     static let heartbeatNumbers = Mutex<Int64>(0)
     /// `finished_unix_ms` of the upgrade records the `reports-upgrade-once` variant already reported.
@@ -62,6 +82,13 @@ extension BrokenVariant {
     static func upgradeRecordOnce(_ record: Heartbeat.UpgradeRecord?) -> Heartbeat.UpgradeRecord? {
         guard let record, isActive(.reportsUpgradeOnce) else { return record }
         return reportedUpgrades.withLock { $0.insert(record.finishedUnixMs).inserted } ? record : nil
+    }
+
+    /// Returns `configuration`, allowing TLS 1.3 when the `offers-tls13` variant is active.
+    static func clientTLS(_ configuration: TLSConfiguration) -> TLSConfiguration {
+        var adjusted = configuration
+        if isActive(.offersTLS13) { adjusted.maximumProtocolVersionForTesting = .tls1_3 }
+        return adjusted
     }
 
     /// Fails when the `rejects-unknown-variables` variant finds an `EACP_CONFORMANCE_` variable.
@@ -82,6 +109,18 @@ extension Agent {
         let host = options.serverURL.host
         return ClientConnector(host: host, port: options.serverURL.port) {
             try AgentTLSStream(context: context, serverName: host, observation: nil)
+        }
+    }
+}
+
+extension Agent {
+    /// Opens the push channel and waits up to 5 s for it, for the `opens-push-first` variant.
+    func openPushBeforeFirstHeartbeat() async {
+        guard BrokenVariant.isActive(.opensPushFirst) else { return }
+        push.start(agent: self)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !push.isConnected, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
         }
     }
 }
