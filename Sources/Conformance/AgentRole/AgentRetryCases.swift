@@ -9,7 +9,8 @@ enum AgentRetryCases {
     static func all(_ harness: AgentHarness?, eventCommand: String?) -> [ConformanceCase] {
         [requestHeads(harness), oneRequestInFlight(harness, eventCommand), rejectedRemoved(harness, eventCommand),
          retryAfterHonoured(harness, eventCommand), redirectNotFollowed(harness, eventCommand),
-         badReplyIsFailure(harness, eventCommand), oversizedReplyIsFailure(harness, eventCommand)]
+         badReplyIsFailure(harness, eventCommand), oversizedReplyIsFailure(harness, eventCommand),
+         lostResponseResent(harness, eventCommand)]
     }
 
     static let eventsPath = "/eacp/v1/events"
@@ -180,6 +181,22 @@ enum AgentRetryCases {
                 }]
             }
             _ = try await sendAgain(harness, eventCommand, context, after: "a 200 acknowledgement padded to 1048580 bytes")
+        }
+    }
+
+    static func lostResponseResent(_ harness: AgentHarness?, _ eventCommand: String?) -> ConformanceCase {
+        .agent("agent.errors.lost-response-resent",
+               "An events request whose connection closes before the response counts as not delivered, so the event is sent again",
+               ["EACP-ERROR-011"], harness) { harness, context in
+            harness.handlers.script.update { script in
+                script.overrides[eventsPath] = [answer(harness) { batch in
+                    // The harness stores the events, but the acknowledgement never reaches the agent.
+                    harness.front.cutOpenConnections()
+                    try? await Task.sleep(for: .seconds(1))
+                    return acknowledge(batch, harness)
+                }]
+            }
+            _ = try await sendAgain(harness, eventCommand, context, after: "closing every connection before the response")
         }
     }
 

@@ -16,6 +16,8 @@ final class HarnessFront: @unchecked Sendable {
     let probeOutcomes = LockedValue<[AgentProbe.Outcome]>([])
     /// Relays with a generation below this number drop everything, as a network that went silent would.
     private let silencedBelow = LockedValue(0)
+    /// Relays with a generation below this number close, as a network that reset them would.
+    private let cutBelow = LockedValue(0)
     /// Single relays that drop everything, by generation.
     private let silenced = LockedValue<Set<Int>>([])
     /// When each relay opened, by generation.
@@ -42,6 +44,12 @@ final class HarnessFront: @unchecked Sendable {
     func silenceOpenConnections() {
         let current = generation.value
         silencedBelow.update { $0 = current + 1 }
+    }
+
+    /// Closes every connection open now in both directions, so that a request in flight gets no response.
+    func cutOpenConnections() {
+        let current = generation.value
+        cutBelow.update { $0 = current + 1 }
     }
 
     /// Makes silent, in both directions and without closing it, the last connection that opened
@@ -103,6 +111,7 @@ final class HarnessFront: @unchecked Sendable {
     private func copy(from source: ProbeSocket, to destination: ProbeSocket, generation: Int, done: LockedValue<Bool>) {
         while !done.value {
             guard let bytes = try? source.receive(timeout: .milliseconds(500)) else { break }
+            if generation < cutBelow.value { break }
             if bytes.isEmpty { continue }
             if generation < silencedBelow.value || silenced.value.contains(generation) { continue }
             if (try? destination.send(bytes)) == nil { break }

@@ -21,6 +21,9 @@ extension BrokenVariantCatalog {
             caughtBy: ["agent.errors.undecodable-reply-is-failure"],
             "removes the events of a batch whose 200 reply does not decode, as if they were stored"),
         BrokenVariantEntry(
+            "drops-events-without-response", role: .agent, breaks: ["EACP-ERROR-011"], caughtBy: ["agent.errors.lost-response-resent"],
+            "removes the events of a request whose connection closed before the response, as if they were stored"),
+        BrokenVariantEntry(
             "reads-oversized-replies", role: .agent, breaks: ["EACP-LIMIT-007"], caughtBy: ["agent.limits.oversized-reply-is-failure"],
             "reads and acts on reply bodies up to 4 MiB"),
         BrokenVariantEntry(

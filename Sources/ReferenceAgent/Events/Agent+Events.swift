@@ -71,7 +71,9 @@ extension Agent {
                 failures += 1
                 let failure = error as? RequestFailure
                 runtime.withLock { $0.lastEventsError = "\(error)" }
-                if failure?.code == .badReply, BrokenVariant.isActive(.trustsUndecodableEventReplies) {
+                if failure?.code == .badReply && BrokenVariant.isActive(.trustsUndecodableEventReplies)
+                    || failure?.code == .noResponse && BrokenVariant.isActive(.dropsEventsWithoutResponse)
+                {
                     _ = try? store.removeEvents(eventIDs: batch.map(\.eventId))
                 }
                 let retryAfterMs = BrokenVariant.isActive(.ignoresRetryAfter) ? nil : failure?.retryAfterMs

@@ -14,6 +14,9 @@ extension BrokenVariant {
     /// Removes the events of a batch whose 200 reply does not decode, as if they were stored (breaks
     /// EACP-ERROR-013).
     static let trustsUndecodableEventReplies = BrokenVariant("trusts-undecodable-event-replies")
+    /// Removes the events of a request whose connection closed before the response, as if they
+    /// were stored (breaks EACP-ERROR-011).
+    static let dropsEventsWithoutResponse = BrokenVariant("drops-events-without-response")
     /// Reads reply bodies up to 4 MiB instead of 1 MiB (breaks EACP-LIMIT-007).
     static let readsOversizedReplies = BrokenVariant("reads-oversized-replies")
     /// Labels every POST body `application/octet-stream` (breaks EACP-TRANSPORT-003).
