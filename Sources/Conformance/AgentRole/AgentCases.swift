@@ -8,7 +8,7 @@ public enum AgentCases {
             + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentRetryCases.all(harness, eventCommand: eventCommand)
             + AgentUploadCases.all(harness)
             + AgentContentCases.all(harness)
-            + AgentProxyCases.all(harness) + AgentIsolationCases.all(harness)
+            + AgentProxyCases.all(harness) + AgentIsolationCases.all(harness) + AgentTerminalCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
             // Restarts leave gaps in the heartbeat numbering, and the separate agents of the contract
             // cases add heartbeats of their own, so these come after every case that reads all heartbeats.

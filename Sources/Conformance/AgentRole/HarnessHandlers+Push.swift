@@ -38,7 +38,9 @@ extension HarnessHandlers {
         case .actionResult(let result):
             recordResult(result, path: "push")
             send(.actionReceipt(Self.receipt(result.actionId, .result)), on: socket)
-        case .terminalOpen, .terminalData, .terminalClose, .error:
+        case .terminalOpen, .terminalData, .terminalClose:
+            observations.update { $0.terminalFrames.append(.init(at: .now, value: payload)) }
+        case .error:
             break
         }
     }

@@ -59,6 +59,8 @@ struct HarnessObservations: Sendable {
     /// The `{version}` of every GET /eacp/v1/upgrades/{version}, as the agent wrote it.
     var upgradeDownloads: [Stamped<String>] = []
     var completedUploads: [String] = []
+    /// Terminal frames the agent sent on the push channel, in arrival order.
+    var terminalFrames: [Stamped<PushMessage.AgentPush.Payload>] = []
     /// The head of every POST: its path, Content-Type, Content-Length and body length.
     var postHeads: [Stamped<PostHead>] = []
     var logBatches: [Stamped<AgentLogBatch>] = []

@@ -73,8 +73,12 @@ final class TerminalSessions: Sendable {
             if alreadyEnded { continuation.resume() }
         }
         watchdog.cancel()
-        if session.process.isRunning { session.process.terminate() }
         let (reason, detail) = sessions.withLock { _ in session.ending ?? (.failed, "") }
+        if reason == .exited {
+            // The output ends when the shell exits, a moment before setsid(1) exits with the shell's status.
+            for _ in 0..<200 where session.process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+        if session.process.isRunning { session.process.terminate() }
         if reason != .closedByServer {
             var close = TerminalClose()
             close.sessionId = session.id
@@ -130,6 +134,17 @@ final class TerminalSessions: Sendable {
     private static let unlockRequest = UInt(0x4004_5431)
     private static let numberRequest = UInt(0x8004_5430)
 
+    /// Sends SIGHUP to the process group of the shell, which leads the terminal's session.
+    ///
+    /// Closing the master alone does not hang up the terminal while the output thread is still
+    /// blocked in read(2) on it. An interactive shell also ignores SIGTERM, and setsid(1) may run
+    /// with SIGTERM blocked, so `terminate()` alone would leave the shell running.
+    private static func hangUp(_ master: Int32) {
+        var shell: pid_t = 0
+        guard ioctl(master, UInt(TIOCGSID), &shell) == 0, shell > 1 else { return }
+        _ = kill(-shell, SIGHUP)
+    }
+
     private static func setSize(_ master: Int32, rows: UInt32, columns: UInt32) {
         var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
@@ -161,6 +176,7 @@ final class TerminalSessions: Sendable {
         }
         guard let session else { return }
         if session.process.isRunning { session.process.terminate() }
+        Self.hangUp(session.master)
         close(session.master)
         let continuation = sessions.withLock { _ in
             defer { session.finished = nil }
