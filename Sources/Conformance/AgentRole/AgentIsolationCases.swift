@@ -20,12 +20,14 @@ enum AgentIsolationCases {
     /// Runs `parameters` as a new action, requires it to succeed, and returns the state the first
     /// heartbeat after its result reports.
     static func runAndReport(
-        _ kind: ActionKind, _ parameters: ActionEnvelope.Parameters, _ what: String, _ harness: AgentHarness, _ context: CaseContext
+        _ kind: ActionKind, _ parameters: ActionEnvelope.Parameters, _ what: String, _ harness: AgentHarness,
+        _ context: CaseContext
     ) async throws -> (envelope: ActionEnvelope, isolation: Heartbeat.IsolationState?) {
         let envelope = harness.envelope(kind, parameters)
         AgentProxyCases.deliver(envelope, harness)
         let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
-        try context.require(result.state == .succeeded, "\(what) ended \(result.state) \(result.errorCode): \(result.detail)")
+        try context.require(
+            result.state == .succeeded, "\(what) ended \(result.state) \(result.errorCode): \(result.detail)")
         guard let heartbeat = try await AgentProxyCases.heartbeat(after: .now, timeout: .seconds(10), harness) else {
             throw CaseStop.failed("no heartbeat within 10 s after \(what)")
         }
@@ -52,59 +54,77 @@ enum AgentIsolationCases {
     }
 
     static func isolateAndCancel(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent("agent.isolation.isolate-and-cancel",
-               "Isolation succeeds and is reported, keeps the management channel up, takes a new host list, and is cancelled, also twice",
-               ["EACP-ISOLATION-001", "EACP-ISOLATION-002", "EACP-ISOLATION-004", "EACP-ISOLATION-005"], harness,
-               timeout: .seconds(60)) { harness, context in
+        .agent(
+            "agent.isolation.isolate-and-cancel",
+            "Isolation succeeds and is reported, keeps the management channel up, takes a new host list, and is cancelled, also twice",
+            ["EACP-ISOLATION-001", "EACP-ISOLATION-002", "EACP-ISOLATION-004", "EACP-ISOLATION-005"], harness,
+            timeout: .seconds(60)
+        ) { harness, context in
             harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             defer { harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 } }
 
-            let first = try await runAndReport(.isolateEndpoint, isolate(["127.0.0.2"]), "ISOLATE_ENDPOINT", harness, context)
-            try context.require(first.isolation?.status == .isolated && first.isolation?.actionId == first.envelope.actionId,
-                                "after ISOLATE_ENDPOINT succeeded the agent reports \(describe(first.isolation))")
+            let first = try await runAndReport(
+                .isolateEndpoint, isolate(["127.0.0.2"]), "ISOLATE_ENDPOINT", harness, context)
+            try context.require(
+                first.isolation?.status == .isolated && first.isolation?.actionId == first.envelope.actionId,
+                "after ISOLATE_ENDPOINT succeeded the agent reports \(describe(first.isolation))")
             try await requirePushReopens(harness, context, "while isolated")
 
-            let again = try await runAndReport(.isolateEndpoint, isolate(["127.0.0.3"]), "a second ISOLATE_ENDPOINT", harness, context)
-            try context.require(again.isolation?.status == .isolated,
-                                "after a second ISOLATE_ENDPOINT the agent reports \(describe(again.isolation))")
+            let again = try await runAndReport(
+                .isolateEndpoint, isolate(["127.0.0.3"]), "a second ISOLATE_ENDPOINT", harness, context)
+            try context.require(
+                again.isolation?.status == .isolated,
+                "after a second ISOLATE_ENDPOINT the agent reports \(describe(again.isolation))")
 
-            let cancelled = try await runAndReport(.cancelIsolation, .cancelIsolation(CancelIsolationParameters()), "CANCEL_ISOLATION",
-                                                   harness, context)
-            try context.require(cancelled.isolation?.status == .notIsolated,
-                                "after CANCEL_ISOLATION succeeded the agent reports \(describe(cancelled.isolation))")
-            let repeated = try await runAndReport(.cancelIsolation, .cancelIsolation(CancelIsolationParameters()),
-                                                  "CANCEL_ISOLATION on an endpoint that is not isolated", harness, context)
-            try context.require(repeated.isolation?.status == .notIsolated,
-                                "after a second CANCEL_ISOLATION the agent reports \(describe(repeated.isolation))")
+            let cancelled = try await runAndReport(
+                .cancelIsolation, .cancelIsolation(CancelIsolationParameters()), "CANCEL_ISOLATION",
+                harness, context)
+            try context.require(
+                cancelled.isolation?.status == .notIsolated,
+                "after CANCEL_ISOLATION succeeded the agent reports \(describe(cancelled.isolation))")
+            let repeated = try await runAndReport(
+                .cancelIsolation, .cancelIsolation(CancelIsolationParameters()),
+                "CANCEL_ISOLATION on an endpoint that is not isolated", harness, context)
+            try context.require(
+                repeated.isolation?.status == .notIsolated,
+                "after a second CANCEL_ISOLATION the agent reports \(describe(repeated.isolation))")
         }
     }
 
     static func survivesRestart(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent("agent.isolation.survives-restart",
-               "Isolation is still reported and the push channel still opens after a crash, until CANCEL_ISOLATION",
-               ["EACP-ISOLATION-003", "EACP-ISOLATION-002"], harness, timeout: .seconds(90)) { harness, context in
+        .agent(
+            "agent.isolation.survives-restart",
+            "Isolation is still reported and the push channel still opens after a crash, until CANCEL_ISOLATION",
+            ["EACP-ISOLATION-003", "EACP-ISOLATION-002"], harness, timeout: .seconds(90)
+        ) { harness, context in
             let isolated = try await runAndReport(.isolateEndpoint, isolate([]), "ISOLATE_ENDPOINT", harness, context)
-            try context.require(isolated.isolation?.status == .isolated,
-                                "after ISOLATE_ENDPOINT succeeded the agent reports \(describe(isolated.isolation))")
+            try context.require(
+                isolated.isolation?.status == .isolated,
+                "after ISOLATE_ENDPOINT succeeded the agent reports \(describe(isolated.isolation))")
 
             let restarted = ContinuousClock.now
             try await harness.restartAgent(crash: true)
-            guard let heartbeat = try await AgentProxyCases.heartbeat(after: restarted, timeout: .seconds(1), harness) else {
+            guard let heartbeat = try await AgentProxyCases.heartbeat(after: restarted, timeout: .seconds(1), harness)
+            else {
                 throw CaseStop.failed("the heartbeat the restarted agent sent was not recorded")
             }
-            try context.require(heartbeat.isolation?.status == .isolated,
-                                "after a crash and restart the isolated agent reports \(describe(heartbeat.isolation))")
+            try context.require(
+                heartbeat.isolation?.status == .isolated,
+                "after a crash and restart the isolated agent reports \(describe(heartbeat.isolation))")
             try await requirePushReopens(harness, context, "after a restart while isolated")
 
-            let cancelled = try await runAndReport(.cancelIsolation, .cancelIsolation(CancelIsolationParameters()), "CANCEL_ISOLATION",
-                                                   harness, context)
-            try context.require(cancelled.isolation?.status == .notIsolated,
-                                "after CANCEL_ISOLATION succeeded the agent reports \(describe(cancelled.isolation))")
+            let cancelled = try await runAndReport(
+                .cancelIsolation, .cancelIsolation(CancelIsolationParameters()), "CANCEL_ISOLATION",
+                harness, context)
+            try context.require(
+                cancelled.isolation?.status == .notIsolated,
+                "after CANCEL_ISOLATION succeeded the agent reports \(describe(cancelled.isolation))")
             let restartedAgain = ContinuousClock.now
             try await harness.restartAgent(crash: false)
             let after = try await AgentProxyCases.heartbeat(after: restartedAgain, timeout: .seconds(1), harness)
-            try context.require(after?.isolation?.status == .notIsolated,
-                                "after CANCEL_ISOLATION and a restart the agent reports \(describe(after?.isolation))")
+            try context.require(
+                after?.isolation?.status == .notIsolated,
+                "after CANCEL_ISOLATION and a restart the agent reports \(describe(after?.isolation))")
         }
     }
 }

@@ -8,7 +8,10 @@ import Foundation
 /// to see the agent revert.
 enum AgentProxyCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [invalidParameters(harness), confirmedAndDisabled(harness), unconfirmedReverted(harness), pendingAcrossRestarts(harness)]
+        [
+            invalidParameters(harness), confirmedAndDisabled(harness), unconfirmedReverted(harness),
+            pendingAcrossRestarts(harness),
+        ]
     }
 
     static func setProxy(host: String, port: UInt32, confirmTimeoutMs: UInt32) -> ActionEnvelope.Parameters {
@@ -34,7 +37,8 @@ enum AgentProxyCases {
 
     /// Waits for the first heartbeat that arrived after `instant` and matches `condition`.
     static func heartbeat(
-        after instant: ContinuousClock.Instant, timeout: Duration, where condition: @escaping @Sendable (Heartbeat) -> Bool = { _ in true },
+        after instant: ContinuousClock.Instant, timeout: Duration,
+        where condition: @escaping @Sendable (Heartbeat) -> Bool = { _ in true },
         _ harness: AgentHarness
     ) async throws -> Heartbeat? {
         try await waitFor(timeout: timeout) {
@@ -66,25 +70,36 @@ enum AgentProxyCases {
 
     /// Checks every CONNECT request of `requests`: the request line, one Host header with the same
     /// authority, and no bytes before the proxy's response.
-    static func checkConnects(_ requests: [HarnessProxy.ConnectRequest], authority: String, _ context: CaseContext) throws {
+    static func checkConnects(
+        _ requests: [HarnessProxy.ConnectRequest], authority: String, _ context: CaseContext
+    ) throws {
         try context.require(!requests.isEmpty, "the agent sent no CONNECT request to the proxy")
         for request in requests {
-            try context.require(!request.requestLine.isEmpty,
-                                "the agent sent \(request.bytesBeforeResponse) bytes to the proxy that are not an HTTP request head, such as a TLS record")
-            context.transcript.record("agent->proxy", request.requestLine, request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
-            try context.require(request.requestLine == "CONNECT \(authority) HTTP/1.1",
-                                "the request line is \"\(request.requestLine)\", expected \"CONNECT \(authority) HTTP/1.1\"")
-            try context.require(request.values(of: "Host") == [authority],
-                                "the Host headers are \(request.values(of: "Host")), expected [\"\(authority)\"]")
-            try context.require(request.bytesBeforeResponse == 0,
-                                "the agent sent \(request.bytesBeforeResponse) bytes after CONNECT before the proxy responded")
+            try context.require(
+                !request.requestLine.isEmpty,
+                "the agent sent \(request.bytesBeforeResponse) bytes to the proxy that are not an HTTP request head, such as a TLS record"
+            )
+            context.transcript.record(
+                "agent->proxy", request.requestLine,
+                request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
+            try context.require(
+                request.requestLine == "CONNECT \(authority) HTTP/1.1",
+                "the request line is \"\(request.requestLine)\", expected \"CONNECT \(authority) HTTP/1.1\"")
+            try context.require(
+                request.values(of: "Host") == [authority],
+                "the Host headers are \(request.values(of: "Host")), expected [\"\(authority)\"]")
+            try context.require(
+                request.bytesBeforeResponse == 0,
+                "the agent sent \(request.bytesBeforeResponse) bytes after CONNECT before the proxy responded")
         }
     }
 
     static func invalidParameters(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent("agent.proxy.invalid-parameters-rejected",
-               "SET_ENDPOINT_PROXY with an empty or overlong host or a port outside 1 to 65535 is rejected INVALID_PARAMETERS",
-               ["EACP-PROXY-001"], harness, profile: .proxy) { harness, context in
+        .agent(
+            "agent.proxy.invalid-parameters-rejected",
+            "SET_ENDPOINT_PROXY with an empty or overlong host or a port outside 1 to 65535 is rejected INVALID_PARAMETERS",
+            ["EACP-PROXY-001"], harness, profile: .proxy
+        ) { harness, context in
             // The proxy rejects every tunnel, so an agent that applies a bad setting cannot confirm it.
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
@@ -92,7 +107,10 @@ enum AgentProxyCases {
             let port = UInt32(proxy.port)
             let cases: [(String, ActionEnvelope.Parameters)] = [
                 ("an empty host", setProxy(host: "", port: port, confirmTimeoutMs: 1_000)),
-                ("a host of 256 bytes", setProxy(host: String(repeating: "a", count: 256), port: port, confirmTimeoutMs: 1_000)),
+                (
+                    "a host of 256 bytes",
+                    setProxy(host: String(repeating: "a", count: 256), port: port, confirmTimeoutMs: 1_000)
+                ),
                 ("port 0", setProxy(host: "127.0.0.1", port: 0, confirmTimeoutMs: 1_000)),
                 ("port 65536", setProxy(host: "127.0.0.1", port: 65_536, confirmTimeoutMs: 1_000)),
             ]
@@ -101,22 +119,28 @@ enum AgentProxyCases {
                 let envelope = harness.envelope(.setEndpointProxy, parameters)
                 deliver(envelope, harness)
                 let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
-                try context.require(result.state == .rejected && result.errorCode == .invalidParameters,
-                                    "SET_ENDPOINT_PROXY with \(what) ended \(result.state) \(result.errorCode), expected REJECTED INVALID_PARAMETERS")
+                try context.require(
+                    result.state == .rejected && result.errorCode == .invalidParameters,
+                    "SET_ENDPOINT_PROXY with \(what) ended \(result.state) \(result.errorCode), expected REJECTED INVALID_PARAMETERS"
+                )
             }
             guard let after = try await heartbeat(after: .now, timeout: .seconds(10), harness) else {
                 throw CaseStop.failed("no heartbeat within 10 s after the rejected changes")
             }
-            try context.require(after.proxy?.mode == .direct, "after rejected changes the agent reports \(describe(after.proxy))")
-            try context.require(proxy.requests(after: start).isEmpty, "the agent opened a tunnel through a rejected setting")
+            try context.require(
+                after.proxy?.mode == .direct, "after rejected changes the agent reports \(describe(after.proxy))")
+            try context.require(
+                proxy.requests(after: start).isEmpty, "the agent opened a tunnel through a rejected setting")
         }
     }
 
     static func confirmedAndDisabled(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent("agent.proxy.confirmed-and-disabled",
-               "A proxy change is confirmed by a heartbeat through the tunnel, carries every connection with TLS checked, and is undone by DISABLE_ENDPOINT_PROXY",
-               ["EACP-PROXY-001", "EACP-PROXY-002", "EACP-PROXY-006", "EACP-TRANSPORT-015", "EACP-TRANSPORT-016"], harness,
-               profile: .proxy, timeout: .seconds(60)) { harness, context in
+        .agent(
+            "agent.proxy.confirmed-and-disabled",
+            "A proxy change is confirmed by a heartbeat through the tunnel, carries every connection with TLS checked, and is undone by DISABLE_ENDPOINT_PROXY",
+            ["EACP-PROXY-001", "EACP-PROXY-002", "EACP-PROXY-006", "EACP-TRANSPORT-015", "EACP-TRANSPORT-016"], harness,
+            profile: .proxy, timeout: .seconds(60)
+        ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
             let authority = "127.0.0.1:\(harness.front.port)"
@@ -128,35 +152,51 @@ enum AgentProxyCases {
 
             let relaysBefore = harness.front.relayCount
             let changed = ContinuousClock.now
-            let envelope = harness.envelope(.setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: 20_000))
+            let envelope = harness.envelope(
+                .setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: 20_000))
             deliver(envelope, harness)
             // Tolerance: 5 s for a tunnel, a TLS handshake and a request on a loaded machine, well below the 30 s interval.
-            let pending = try await heartbeat(after: changed, timeout: .seconds(5), where: { $0.proxy?.mode == .proxyPending }, harness)
+            let pending = try await heartbeat(
+                after: changed, timeout: .seconds(5), where: { $0.proxy?.mode == .proxyPending }, harness)
             try checkConnects(proxy.requests(after: changed), authority: authority, context)
-            try context.require(pending != nil, "no heartbeat reporting PROXY_MODE_PROXY_PENDING within 5 s of the change")
+            try context.require(
+                pending != nil, "no heartbeat reporting PROXY_MODE_PROXY_PENDING within 5 s of the change")
             let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
-            try context.require(result.state == .succeeded, "SET_ENDPOINT_PROXY ended \(result.state) \(result.errorCode): \(result.detail)")
-            guard try await waitFor(timeout: .seconds(10), { harness.handlers.observations.value.pushConnections.last.map { $0 > changed } == true ? true : nil }) != nil
+            try context.require(
+                result.state == .succeeded,
+                "SET_ENDPOINT_PROXY ended \(result.state) \(result.errorCode): \(result.detail)")
+            guard
+                try await waitFor(
+                    timeout: .seconds(10),
+                    {
+                        harness.handlers.observations.value.pushConnections.last.map { $0 > changed } == true
+                            ? true : nil
+                    }) != nil
             else { throw CaseStop.failed("the agent did not open its push channel again within 10 s of the change") }
-            try context.require(harness.front.relayCount == relaysBefore,
-                                "the agent made \(harness.front.relayCount - relaysBefore) direct connections after the change")
+            try context.require(
+                harness.front.relayCount == relaysBefore,
+                "the agent made \(harness.front.relayCount - relaysBefore) direct connections after the change")
 
             try await probeThroughTunnel(proxy, harness, context)
             let confirmed = try await heartbeatNow(harness, context)
-            try context.require(confirmed.proxy?.mode == .proxyConfirmed && confirmed.proxy?.host == "127.0.0.1"
-                                    && confirmed.proxy?.port == UInt32(proxy.port) && confirmed.proxy?.actionId == envelope.actionId,
-                                "after the confirmation the agent reports \(describe(confirmed.proxy))")
-            try context.require(harness.front.relayCount == relaysBefore, "the agent connected directly while the proxy was set")
+            try context.require(
+                confirmed.proxy?.mode == .proxyConfirmed && confirmed.proxy?.host == "127.0.0.1"
+                    && confirmed.proxy?.port == UInt32(proxy.port) && confirmed.proxy?.actionId == envelope.actionId,
+                "after the confirmation the agent reports \(describe(confirmed.proxy))")
+            try context.require(
+                harness.front.relayCount == relaysBefore, "the agent connected directly while the proxy was set")
             try checkConnects(proxy.requests(after: changed), authority: authority, context)
             try await disable(proxy, harness, context)
         }
     }
 
     /// Arms an untrusted certificate behind the next tunnel and requires the agent to reject it.
-    static func probeThroughTunnel(_ proxy: HarnessProxy, _ harness: AgentHarness, _ context: CaseContext) async throws {
+    static func probeThroughTunnel(_ proxy: HarnessProxy, _ harness: AgentHarness, _ context: CaseContext) async throws
+    {
         let other = try CertificateAuthority.create(commonName: "Untrusted conformance CA")
         let key = try PrivateKey.generateP256()
-        let certificate = try other.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], key: key)
+        let certificate = try other.issueServerCertificate(
+            dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], key: key)
         let probe = AgentTLSCases.tls12(try certificate.pem(), try key.pem())
         proxy.nextProbe.update { $0 = probe }
         harness.handlers.pushChannel.value?.close(code: .goingAway, reason: "conformance: reconnect through the proxy")
@@ -164,8 +204,10 @@ enum AgentProxyCases {
             proxy.nextProbe.update { $0 = nil }
             throw CaseStop.failed("the agent opened no tunnel within 15 s after its push channel closed")
         }
-        context.transcript.record("agent->proxy", "reaction to a certificate from another CA inside the tunnel", "\(outcome)")
-        try AgentTLSCases.judge(outcome, expected: [TLSAlertDescriptionCode.unknownCA, TLSAlertDescriptionCode.badCertificate], context)
+        context.transcript.record(
+            "agent->proxy", "reaction to a certificate from another CA inside the tunnel", "\(outcome)")
+        try AgentTLSCases.judge(
+            outcome, expected: [TLSAlertDescriptionCode.unknownCA, TLSAlertDescriptionCode.badCertificate], context)
     }
 
     /// Disables the proxy and requires direct connections from then on.
@@ -173,67 +215,84 @@ enum AgentProxyCases {
         let envelope = harness.envelope(.disableEndpointProxy, disableProxy(confirmTimeoutMs: 20_000))
         deliver(envelope, harness)
         let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
-        try context.require(result.state == .succeeded, "DISABLE_ENDPOINT_PROXY ended \(result.state) \(result.errorCode): \(result.detail)")
+        try context.require(
+            result.state == .succeeded,
+            "DISABLE_ENDPOINT_PROXY ended \(result.state) \(result.errorCode): \(result.detail)")
         let tunnels = proxy.requests.value.count
         let relays = harness.front.relayCount
         let direct = try await heartbeatNow(harness, context)
-        try context.require(direct.proxy?.mode == .direct, "after DISABLE_ENDPOINT_PROXY the agent reports \(describe(direct.proxy))")
+        try context.require(
+            direct.proxy?.mode == .direct, "after DISABLE_ENDPOINT_PROXY the agent reports \(describe(direct.proxy))")
         harness.handlers.pushChannel.value?.close(code: .goingAway, reason: "conformance: reconnect directly")
         guard try await waitFor(timeout: .seconds(10), { harness.front.relayCount > relays ? true : nil }) != nil else {
             throw CaseStop.failed("the agent made no direct connection within 10 s after DISABLE_ENDPOINT_PROXY")
         }
-        try context.require(proxy.requests.value.count == tunnels, "the agent still opened tunnels after DISABLE_ENDPOINT_PROXY")
+        try context.require(
+            proxy.requests.value.count == tunnels, "the agent still opened tunnels after DISABLE_ENDPOINT_PROXY")
     }
 
     static func unconfirmedReverted(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent("agent.proxy.unconfirmed-reverted",
-               "A proxy that rejects every tunnel is reverted at the confirmation deadline, and the action fails PROXY_NOT_CONFIRMED",
-               ["EACP-PROXY-003", "EACP-TRANSPORT-015"], harness, profile: .proxy) { harness, context in
+        .agent(
+            "agent.proxy.unconfirmed-reverted",
+            "A proxy that rejects every tunnel is reverted at the confirmation deadline, and the action fails PROXY_NOT_CONFIRMED",
+            ["EACP-PROXY-003", "EACP-TRANSPORT-015"], harness, profile: .proxy
+        ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
             proxy.rejectionStatus.update { $0 = 403 }
             let changed = ContinuousClock.now
-            let envelope = harness.envelope(.setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: 2_000))
+            let envelope = harness.envelope(
+                .setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: 2_000))
             deliver(envelope, harness)
             let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
-            try context.require(result.state == .failed && result.errorCode == .proxyNotConfirmed,
-                                "an unconfirmed change ended \(result.state) \(result.errorCode), expected FAILED PROXY_NOT_CONFIRMED")
+            try context.require(
+                result.state == .failed && result.errorCode == .proxyNotConfirmed,
+                "an unconfirmed change ended \(result.state) \(result.errorCode), expected FAILED PROXY_NOT_CONFIRMED")
             let rejected = proxy.requests(after: changed)
             try checkConnects(rejected, authority: "127.0.0.1:\(harness.front.port)", context)
             for request in rejected {
-                try context.require(request.bytesAfterRejection == 0,
-                                    "after a 403 to CONNECT the agent sent \(request.bytesAfterRejection) more bytes on that connection")
+                try context.require(
+                    request.bytesAfterRejection == 0,
+                    "after a 403 to CONNECT the agent sent \(request.bytesAfterRejection) more bytes on that connection"
+                )
             }
             guard let after = try await heartbeat(after: .now, timeout: .seconds(10), harness) else {
                 throw CaseStop.failed("no heartbeat within 10 s after the revert")
             }
-            try context.require(after.proxy?.mode == .direct, "after the revert the agent reports \(describe(after.proxy))")
+            try context.require(
+                after.proxy?.mode == .direct, "after the revert the agent reports \(describe(after.proxy))")
         }
     }
 
     static func pendingAcrossRestarts(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent("agent.proxy.pending-across-restarts",
-               "An unconfirmed change is used again after a restart, and reverted before any request once its deadline has passed",
-               ["EACP-PROXY-004"], harness, profile: .proxy, timeout: .seconds(60)) { harness, context in
+        .agent(
+            "agent.proxy.pending-across-restarts",
+            "An unconfirmed change is used again after a restart, and reverted before any request once its deadline has passed",
+            ["EACP-PROXY-004"], harness, profile: .proxy, timeout: .seconds(60)
+        ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
             proxy.rejectionStatus.update { $0 = 403 }
             let timeoutMs: UInt32 = 6_000
             let changed = ContinuousClock.now
-            let envelope = harness.envelope(.setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: timeoutMs))
+            let envelope = harness.envelope(
+                .setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(proxy.port), confirmTimeoutMs: timeoutMs))
             deliver(envelope, harness)
             // The agent sets the deadline before it applies the change, so at the latest when the first
             // CONNECT request arrives.
-            guard let firstConnect = try await waitFor(timeout: .seconds(5), { proxy.requests(after: changed).first }) else {
+            guard let firstConnect = try await waitFor(timeout: .seconds(5), { proxy.requests(after: changed).first })
+            else {
                 throw CaseStop.failed("the agent sent no CONNECT request within 5 s of the change")
             }
 
             harness.agent.value?.kill()
             let restarted = ContinuousClock.now
             try await harness.startAgent()
-            context.transcript.note("agent killed and started again \((restarted - changed).milliseconds) ms after the change")
+            context.transcript.note(
+                "agent killed and started again \((restarted - changed).milliseconds) ms after the change")
             let usedAgain = try await waitFor(timeout: .seconds(3)) { proxy.requests(after: restarted).first }
-            try context.require(usedAgain != nil, "the restarted agent did not use the pending proxy setting within 3 s")
+            try context.require(
+                usedAgain != nil, "the restarted agent did not use the pending proxy setting within 3 s")
 
             harness.agent.value?.kill()
             let deadline = firstConnect.at + .milliseconds(Int(timeoutMs))
@@ -243,9 +302,11 @@ enum AgentProxyCases {
             guard let first = try await heartbeat(after: restartedLate, timeout: .seconds(15), harness) else {
                 throw CaseStop.failed("the agent sent no heartbeat within 15 s of a restart past the deadline")
             }
-            try context.require(proxy.requests(after: restartedLate).isEmpty,
-                                "the agent restarted past the deadline tried the proxy before it reverted")
-            try context.require(first.proxy?.mode == .direct, "the agent restarted past the deadline reports \(describe(first.proxy))")
+            try context.require(
+                proxy.requests(after: restartedLate).isEmpty,
+                "the agent restarted past the deadline tried the proxy before it reverted")
+            try context.require(
+                first.proxy?.mode == .direct, "the agent restarted past the deadline reports \(describe(first.proxy))")
         }
     }
 }

@@ -72,16 +72,21 @@ final class HarnessProxy: @unchecked Sendable {
     /// Handles one CONNECT request. Sockets a relay uses close when both copy threads let go of them.
     private func serve(_ client: ProbeSocket) {
         let terminator: [UInt8] = Array("\r\n\r\n".utf8)
-        guard let (bytes, _) = try? client.receive(timeout: .seconds(10), until: { bytes in
-            bytes.count > 8_192 || bytes.firstRange(of: terminator) != nil || TLSRecord.looksLikeTLS(bytes)
-        }) else {
+        guard
+            let (bytes, _) = try? client.receive(
+                timeout: .seconds(10),
+                until: { bytes in
+                    bytes.count > 8_192 || bytes.firstRange(of: terminator) != nil || TLSRecord.looksLikeTLS(bytes)
+                })
+        else {
             client.close()
             return
         }
         guard let end = bytes.firstRange(of: terminator) else {
             // A TLS record or an overlong head: recorded with an empty request line, so a case sees it.
             if !bytes.isEmpty {
-                let request = ConnectRequest(at: .now, requestLine: "", headers: [], bytesBeforeResponse: bytes.count, status: 0)
+                let request = ConnectRequest(
+                    at: .now, requestLine: "", headers: [], bytesBeforeResponse: bytes.count, status: 0)
                 requests.update { $0.append(request) }
             }
             client.close()
@@ -93,7 +98,8 @@ final class HarnessProxy: @unchecked Sendable {
 
         if let status = rejectionStatus.value {
             request.status = status
-            try? client.send(Array("HTTP/1.1 \(status) Rejected by the conformance proxy\r\nContent-Length: 0\r\n\r\n".utf8))
+            try? client.send(
+                Array("HTTP/1.1 \(status) Rejected by the conformance proxy\r\nContent-Length: 0\r\n\r\n".utf8))
             request.bytesAfterRejection = Self.drain(client, for: responseDelay)
             requests.update { $0.append(request) }
             client.close()
@@ -130,18 +136,26 @@ final class HarnessProxy: @unchecked Sendable {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers.append((String(line[..<colon]), value))
         }
-        return ConnectRequest(at: .now, requestLine: lines.first ?? "", headers: headers, bytesBeforeResponse: 0, status: 0)
+        return ConnectRequest(
+            at: .now, requestLine: lines.first ?? "", headers: headers, bytesBeforeResponse: 0, status: 0)
     }
 
     /// Hands the tunnel to the armed probe, or relays it to the harness server.
     private func tunnel(_ client: ProbeSocket) {
-        guard let (firstBytes, _) = try? client.receive(timeout: .seconds(10), until: { bytes in
-            TLSHello.first(in: TLSRecord.parse(bytes).records) != nil || (bytes.count > 0 && !TLSRecord.looksLikeTLS(bytes))
-        }), !firstBytes.isEmpty else {
+        guard
+            let (firstBytes, _) = try? client.receive(
+                timeout: .seconds(10),
+                until: { bytes in
+                    TLSHello.first(in: TLSRecord.parse(bytes).records) != nil
+                        || (bytes.count > 0 && !TLSRecord.looksLikeTLS(bytes))
+                }), !firstBytes.isEmpty
+        else {
             client.close()
             return
         }
-        if let probe = nextProbe.update({ probe -> AgentProbe? in defer { probe = nil }; return probe }) {
+        if let probe = nextProbe.update({ probe -> AgentProbe? in
+            defer { probe = nil }; return probe
+        }) {
             let outcome = probe.answer(client, firstBytes: firstBytes)
             probeOutcomes.update { $0.append(outcome) }
             client.close()

@@ -3,39 +3,51 @@ extension BrokenVariantCatalog {
     static let agentFeatures: [BrokenVariantEntry] = [
         BrokenVariantEntry(
             "accepts-proxy-port-out-of-range", role: .agent, breaks: ["EACP-PROXY-001"],
-            caughtBy: ["agent.proxy.invalid-parameters-rejected"], "applies a proxy change whose port is outside 1 to 65535"),
+            caughtBy: ["agent.proxy.invalid-parameters-rejected"],
+            "applies a proxy change whose port is outside 1 to 65535"),
         BrokenVariantEntry(
-            "never-confirms-proxy", role: .agent, breaks: ["EACP-PROXY-002"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "never-confirms-proxy", role: .agent, breaks: ["EACP-PROXY-002"],
+            caughtBy: ["agent.proxy.confirmed-and-disabled"],
             "never confirms a proxy change, so the action cannot succeed"),
         BrokenVariantEntry(
-            "never-reverts-proxy", role: .agent, breaks: ["EACP-PROXY-003"], caughtBy: ["agent.proxy.unconfirmed-reverted"],
+            "never-reverts-proxy", role: .agent, breaks: ["EACP-PROXY-003"],
+            caughtBy: ["agent.proxy.unconfirmed-reverted"],
             "keeps an unconfirmed proxy change past its deadline"),
         BrokenVariantEntry(
-            "forgets-pending-proxy", role: .agent, breaks: ["EACP-PROXY-004"], caughtBy: ["agent.proxy.pending-across-restarts"],
+            "forgets-pending-proxy", role: .agent, breaks: ["EACP-PROXY-004"],
+            caughtBy: ["agent.proxy.pending-across-restarts"],
             "drops an unconfirmed proxy change at a restart before its deadline"),
         BrokenVariantEntry(
-            "disable-keeps-proxy", role: .agent, breaks: ["EACP-PROXY-006"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "disable-keeps-proxy", role: .agent, breaks: ["EACP-PROXY-006"],
+            caughtBy: ["agent.proxy.confirmed-and-disabled"],
             "reports DISABLE_ENDPOINT_PROXY as done but keeps the proxy"),
         BrokenVariantEntry(
-            "skips-connect-tunnel", role: .agent, breaks: ["EACP-TRANSPORT-015"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "skips-connect-tunnel", role: .agent, breaks: ["EACP-TRANSPORT-015"],
+            caughtBy: ["agent.proxy.confirmed-and-disabled"],
             "opens TLS straight to the proxy's port without a CONNECT request"),
         BrokenVariantEntry(
-            "push-bypasses-proxy", role: .agent, breaks: ["EACP-TRANSPORT-016"], caughtBy: ["agent.proxy.confirmed-and-disabled"],
+            "push-bypasses-proxy", role: .agent, breaks: ["EACP-TRANSPORT-016"],
+            caughtBy: ["agent.proxy.confirmed-and-disabled"],
             "opens the push channel directly while a proxy is set"),
         BrokenVariantEntry(
-            "isolation-not-reported", role: .agent, breaks: ["EACP-ISOLATION-001"], caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "isolation-not-reported", role: .agent, breaks: ["EACP-ISOLATION-001"],
+            caughtBy: ["agent.isolation.isolate-and-cancel"],
             "reports NOT_ISOLATED after ISOLATE_ENDPOINT succeeded"),
         BrokenVariantEntry(
-            "isolation-blocks-server", role: .agent, breaks: ["EACP-ISOLATION-002"], caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "isolation-blocks-server", role: .agent, breaks: ["EACP-ISOLATION-002"],
+            caughtBy: ["agent.isolation.isolate-and-cancel"],
             "blocks its own connections to the server while isolated"),
         BrokenVariantEntry(
-            "forgets-isolation-at-start", role: .agent, breaks: ["EACP-ISOLATION-003"], caughtBy: ["agent.isolation.survives-restart"],
+            "forgets-isolation-at-start", role: .agent, breaks: ["EACP-ISOLATION-003"],
+            caughtBy: ["agent.isolation.survives-restart"],
             "drops isolation when the agent starts again"),
         BrokenVariantEntry(
             "cancel-fails-when-not-isolated", role: .agent, breaks: ["EACP-ISOLATION-004"],
-            caughtBy: ["agent.isolation.isolate-and-cancel"], "fails CANCEL_ISOLATION on an endpoint that is not isolated"),
+            caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "fails CANCEL_ISOLATION on an endpoint that is not isolated"),
         BrokenVariantEntry(
-            "isolate-again-fails", role: .agent, breaks: ["EACP-ISOLATION-005"], caughtBy: ["agent.isolation.isolate-and-cancel"],
+            "isolate-again-fails", role: .agent, breaks: ["EACP-ISOLATION-005"],
+            caughtBy: ["agent.isolation.isolate-and-cancel"],
             "fails ISOLATE_ENDPOINT on an endpoint that is already isolated"),
     ]
 }
