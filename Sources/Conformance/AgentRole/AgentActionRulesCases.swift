@@ -5,7 +5,7 @@ import Foundation
 /// action, and what happens to an action that a restart interrupted.
 enum AgentActionRulesCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [notBefore(harness), journalKept(harness), interrupted(harness)]
+        [notBefore(harness), waitingAcrossRestart(harness), journalKept(harness), interrupted(harness)]
     }
 
     /// Declared tolerance for comparing the agent's clock with the harness's: both run on one host,
@@ -34,6 +34,40 @@ enum AgentActionRulesCases {
             try context.require(
                 result.state == .succeeded,
                 "the action ended \(result.state) \(result.errorCode) after its not-before time")
+        }
+    }
+
+    static func waitingAcrossRestart(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent(
+            "agent.actions.waiting-action-survives-restart",
+            "An acknowledged action still waiting for its not-before time when the agent restarts runs once after it",
+            ["EACP-ACTION-019", "EACP-ACTION-018", "EACP-ACTION-011"], harness, timeout: .seconds(60)
+        ) { harness, context in
+            let path = try harness.makeFile("waiting-quarantine.txt")
+            var envelope = harness.envelope(.quarantineFile, AgentActionCases.quarantine(path))
+            envelope.notBeforeUnixMs = envelope.createdUnixMs + 4_000
+            if harness.handlers.pushChannel.value == nil || !harness.handlers.push(.action(envelope)) {
+                harness.handlers.script.update { $0.heartbeatActions = [envelope] }
+            }
+            let actionID = envelope.actionId
+            guard
+                try await waitFor(
+                    timeout: .seconds(5), { harness.handlers.observations.value.acks(for: actionID).first }) != nil
+            else { throw CaseStop.failed("the action was not acknowledged within 5 s") }
+            try context.require(
+                harness.handlers.observations.value.results(for: envelope.actionId).isEmpty,
+                "the action ended before its not-before time")
+            context.transcript.note("acknowledged; restarting the agent before the not-before time")
+
+            try await harness.restartAgent(crash: false)
+            let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
+            try context.require(
+                result.startedUnixMs == 0 || result.startedUnixMs >= envelope.notBeforeUnixMs - clockTolerance,
+                "the action started \(envelope.notBeforeUnixMs - result.startedUnixMs) ms before its not-before time")
+            try context.require(result.state == .succeeded, "the action ended \(result.state) \(result.errorCode)")
+            try await Task.sleep(for: .milliseconds(500))
+            let results = Set(harness.handlers.observations.value.results(for: envelope.actionId))
+            try context.require(results.count == 1, "the action got \(results.count) different results")
         }
     }
 

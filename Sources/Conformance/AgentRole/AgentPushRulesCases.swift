@@ -5,7 +5,7 @@ import Foundation
 /// Push messages from a newer server, and the push channel state that heartbeats report.
 enum AgentPushRulesCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [unknownMessages(harness), reportedState(harness)]
+        [unknownMessages(harness), badMessages(harness), reportedState(harness)]
     }
 
     /// Push messages a later schema revision could send, each with a name for the transcript.
@@ -46,6 +46,43 @@ enum AgentPushRulesCases {
             try context.require(
                 socket.closeResult == nil && harness.handlers.observations.value.pushConnections.count == opened,
                 "the push channel did not stay open through the unknown messages")
+        }
+    }
+
+    /// Push messages the agent must close the channel for, with the close code each one requires.
+    static let badMessages: [(name: String, bytes: [UInt8], code: UInt16)] = [
+        // A field 1 tag whose length runs past the end: not a PushMessage.
+        ("a message that does not decode", [0x0A, 0x05, 0x01], 1007),
+        // agent_push (field 2) holding an empty AgentPush: the agent's own direction.
+        ("an agent_push message", [0x12, 0x00], 1008),
+        ("a message of 1048577 bytes", [UInt8](repeating: 0, count: 1_048_577), 1009),
+    ]
+
+    static func badMessages(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent(
+            "agent.push.bad-messages-close",
+            "The agent closes the push channel with 1007 for an undecodable message, 1008 for agent_push, 1009 for an oversized one",
+            ["EACP-PUSH-004", "EACP-PUSH-001"], harness, profile: .pushChannel
+        ) { harness, context in
+            for message in badMessages {
+                guard let socket = try await waitFor(timeout: .seconds(10), { harness.handlers.pushChannel.value })
+                else {
+                    throw CaseStop.failed("the agent has no push channel open before \(message.name)")
+                }
+                harness.handlers.log("server->agent", "push", "\(message.name), \(message.bytes.count) bytes")
+                socket.send(message.bytes)
+                guard let closed = try await waitFor(timeout: .seconds(5), { socket.closeResult }) else {
+                    throw CaseStop.failed("the agent kept the push channel open for 5 s after \(message.name)")
+                }
+                context.transcript.note("closed with \(closed.code.rawValue) after \(message.name)")
+                try context.require(
+                    closed.code.rawValue == message.code,
+                    "the agent closed the push channel with \(closed.code.rawValue) after \(message.name), expected \(message.code)"
+                )
+            }
+            guard try await waitFor(timeout: .seconds(10), { harness.handlers.pushChannel.value }) != nil else {
+                throw CaseStop.failed("the agent did not open the push channel again within 10 s of the last close")
+            }
         }
     }
 

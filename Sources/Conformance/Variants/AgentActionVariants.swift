@@ -61,6 +61,21 @@ extension BrokenVariantCatalog {
             caughtBy: ["agent.actions.interrupted-not-rerun"],
             "runs an action that a restart interrupted again when it is delivered again"),
         BrokenVariantEntry(
+            "forgets-unstarted-actions", role: .agent, breaks: ["EACP-ACTION-019"],
+            caughtBy: ["agent.actions.waiting-action-survives-restart"],
+            "leaves an action that waited for its not-before time unstarted after a restart"),
+        BrokenVariantEntry(
+            "leaves-push-closed", role: .agent, breaks: ["EACP-PUSH-001"], caughtBy: ["agent.push.bad-messages-close"],
+            "does not open the push channel again after it closes"),
+        BrokenVariantEntry(
+            "ignores-malformed-push", role: .agent, breaks: ["EACP-PUSH-004"],
+            caughtBy: ["agent.push.bad-messages-close"],
+            "ignores a push message that does not decode instead of closing with 1007"),
+        BrokenVariantEntry(
+            "ignores-missed-pongs", role: .agent, breaks: ["EACP-PUSH-006"],
+            caughtBy: ["agent.push.half-open-reconnects"],
+            "keeps a push channel open however many pongs are missed"),
+        BrokenVariantEntry(
             "closes-on-unknown-push", role: .agent, breaks: ["EACP-PUSH-005"],
             caughtBy: ["agent.push.unknown-message-ignored"],
             "closes the push channel on a PushMessage with no direction it knows"),

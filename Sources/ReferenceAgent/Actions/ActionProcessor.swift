@@ -28,6 +28,8 @@ final class ActionProcessor: Sendable {
         var queue = ActionStartQueue()
         /// Whether a caller of `startDueActions` is taking actions from the queue now.
         var isStarting = false
+        /// The not-before time the start timer waits for, or nil when no timer waits.
+        var timerDueUnixMs: Int64?
     }
 
     init(store: AgentStore, log: AgentLog) {
@@ -81,7 +83,9 @@ final class ActionProcessor: Sendable {
         }
     }
 
-    /// Reports every action a restart interrupted as failed, never running it again.
+    /// Reports every action a restart interrupted as failed, never running it again, and queues the
+    /// actions journaled before the restart that never started. The server does not deliver those
+    /// again once it has their ack, so nothing else would start them.
     func finishInterruptedActions() {
         for entry in store.interruptedActions {
             var result = ActionResult()
@@ -93,29 +97,22 @@ final class ActionProcessor: Sendable {
             result.startedUnixMs = entry.startedUnixMs ?? 0
             finish(result)
         }
+        guard !BrokenVariant.isActive(.forgetsUnstartedActions) else { return }
+        let unstarted = ((try? store.unstartedActions()) ?? []).compactMap { try? ActionEnvelope(wireBytes: $0.envelope) }
+        enqueue(unstarted)
     }
 
     // MARK: Starting in order
 
     /// Puts actions in the start queue, unless they are queued or running already, and starts
-    /// whatever is due. An action whose not-before time is ahead gets a timer that starts the
-    /// queue again when that time comes.
+    /// whatever is due.
     private func enqueue(_ envelopes: [ActionEnvelope]) {
-        guard let agent else { return }
         let added = running.withLock { running in
             envelopes.filter { running.insert($0.actionId).inserted }
         }
         guard !added.isEmpty else { return }
         startQueue.withLock { state in
             for envelope in added { state.queue.add(envelope) }
-        }
-        let now = agent.serverNowUnixMs
-        for envelope in added where envelope.notBeforeUnixMs > now {
-            let wait = envelope.notBeforeUnixMs - now
-            Task {
-                try? await Task.sleep(for: .milliseconds(wait))
-                startDueActions()
-            }
         }
         startDueActions()
     }
@@ -133,15 +130,36 @@ final class ActionProcessor: Sendable {
         while true {
             // Taking the next action and giving up the starter role happen under one lock, so an
             // action added in between is either taken here or started by the caller that added it.
-            let next = startQueue.withLock { state in
-                let envelope = state.queue.takeNextDue(nowUnixMs: agent.serverNowUnixMs)
-                if envelope == nil { state.isStarting = false }
-                return envelope
+            let now = agent.serverNowUnixMs
+            let (next, timerDue) = startQueue.withLock { state -> (ActionEnvelope?, Int64?) in
+                if let envelope = state.queue.takeNextDue(nowUnixMs: now) { return (envelope, nil) }
+                state.isStarting = false
+                // One timer waits for the earliest not-before time ahead; a later time needs no second one.
+                guard let earliest = state.queue.earliestNotBeforeUnixMs, earliest < (state.timerDueUnixMs ?? .max) else {
+                    return (nil, nil)
+                }
+                state.timerDueUnixMs = earliest
+                return (nil, earliest)
             }
-            guard let envelope = next else { return }
+            guard let envelope = next else {
+                if let timerDue { startDueActions(at: timerDue, nowUnixMs: now) }
+                return
+            }
             if !start(envelope, agent: agent) {
                 running.withLock { _ = $0.remove(envelope.actionId) }
             }
+        }
+    }
+
+    /// Starts due actions again once the clock reaches `dueUnixMs`. A heartbeat reply may move the
+    /// agent's clock meanwhile, so a timer that fires early finds nothing due and is set again.
+    private func startDueActions(at dueUnixMs: Int64, nowUnixMs: Int64) {
+        Task {
+            try? await Task.sleep(for: .milliseconds(max(dueUnixMs - nowUnixMs, 1)))
+            startQueue.withLock { state in
+                if state.timerDueUnixMs == dueUnixMs { state.timerDueUnixMs = nil }
+            }
+            startDueActions()
         }
     }
 

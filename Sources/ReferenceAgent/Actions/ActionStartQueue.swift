@@ -11,6 +11,8 @@ struct ActionStartQueue {
     private var waiting: [ActionEnvelope] = []
 
     var isEmpty: Bool { waiting.isEmpty }
+    /// The earliest not-before time among the waiting actions, or nil when none waits.
+    var earliestNotBeforeUnixMs: Int64? { waiting.map(\.notBeforeUnixMs).min() }
     var count: Int { waiting.count }
 
     /// Adds an envelope at its place in sequence order. Returns false, and changes nothing,

@@ -82,6 +82,7 @@ final class PushChannel: Sendable {
                 // The WebSocket closes with 1001 once this many pings in a row get no pong before the
                 // next ping is due, so no separate pong deadline is set.
                 configuration.missedPongLimit = Int(settings.pushMissedPongLimit)
+                if BrokenVariant.isActive(.ignoresMissedPongs) { configuration.missedPongLimit = Int.max }
                 configuration.pongTimeout = nil
                 let connector = BrokenVariant.isActive(.pushWithoutClientCertificate)
                     ? try agent.connectorWithoutCredentials() : try link.connector(bypassingProxy: BrokenVariant.isActive(.pushBypassesProxy))
@@ -108,6 +109,7 @@ final class PushChannel: Sendable {
                 markDisconnected(agent, error: reason)
                 log.info("push", "push.closed", ["reason": reason])
                 failures = 1
+                if BrokenVariant.isActive(.leavesPushClosed) { return }
                 let delay = max(Backoff.pushReconnect(failures: failures, fraction: Double.random(in: 0...1)), retryAfterMs)
                 await pause(agent, milliseconds: delay)
             } catch {
@@ -165,6 +167,7 @@ final class PushChannel: Sendable {
                 message = try PushMessage(wireBytes: bytes)
             } catch {
                 log.warning("push", "push.malformed_message", ["error": error])
+                if BrokenVariant.isActive(.ignoresMalformedPush) { continue }
                 socket.close(code: .invalidPayload, reason: "the message is not a valid PushMessage")
                 closing = true
                 continue

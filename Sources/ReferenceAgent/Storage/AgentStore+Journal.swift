@@ -106,6 +106,18 @@ extension AgentStore {
         }
     }
 
+    /// Actions journaled but never started, oldest first, such as one that waited for its not-before
+    /// time when the agent stopped.
+    public func unstartedActions() throws -> [ActionJournalEntry] {
+        try withDatabase { database in
+            try database.query(
+                """
+                SELECT \(Self.journalColumns) FROM action_journal
+                WHERE state = 'received' ORDER BY received_unix_ms, action_id
+                """, read: Self.readEntry)
+        }
+    }
+
     /// Finished actions whose result the server has not acknowledged, oldest first: the agent sends them again.
     public func unacknowledgedResults() throws -> [ActionJournalEntry] {
         try withDatabase { database in

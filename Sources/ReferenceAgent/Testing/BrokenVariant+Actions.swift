@@ -32,6 +32,15 @@ extension BrokenVariant {
     /// After a restart, treats an action that was running as never started, so a new delivery runs it
     /// again (breaks EACP-ACTION-028).
     static let rerunsInterruptedActions = BrokenVariant("reruns-interrupted-actions")
+    /// Leaves actions that were journaled but not started, such as one waiting for its not-before time,
+    /// unstarted after a restart (breaks EACP-ACTION-019).
+    static let forgetsUnstartedActions = BrokenVariant("forgets-unstarted-actions")
+    /// Does not open the push channel again after it closes (breaks EACP-PUSH-001).
+    static let leavesPushClosed = BrokenVariant("leaves-push-closed")
+    /// Ignores a push message that does not decode instead of closing with 1007 (breaks EACP-PUSH-004).
+    static let ignoresMalformedPush = BrokenVariant("ignores-malformed-push")
+    /// Keeps a push channel open however many pongs are missed (breaks EACP-PUSH-006).
+    static let ignoresMissedPongs = BrokenVariant("ignores-missed-pongs")
     /// Closes the push channel with 1007 on a `PushMessage` whose direction is unset or unknown,
     /// instead of ignoring it (breaks EACP-PUSH-005).
     static let closesOnUnknownPush = BrokenVariant("closes-on-unknown-push")
