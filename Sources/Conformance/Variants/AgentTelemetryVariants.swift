@@ -5,6 +5,19 @@ extension BrokenVariantCatalog {
             "holds-events-for-heartbeat", role: .agent, breaks: ["EACP-EVENT-002"], caughtBy: ["agent.events.sent-at-once"],
             "sends a security event only after the next heartbeat was answered"),
         BrokenVariantEntry(
+            "clears-event-queue-on-start", role: .agent, breaks: ["EACP-EVENT-001"], caughtBy: ["agent.events.kept-across-crash"],
+            "empties its security event queue when it starts"),
+        BrokenVariantEntry(
+            "removes-events-when-sent", role: .agent, breaks: ["EACP-EVENT-004", "EACP-ERROR-012"],
+            caughtBy: ["agent.events.kept-across-crash"],
+            "removes security events from its queue when it sends them, before any acknowledgement"),
+        BrokenVariantEntry(
+            "status-twice-per-interval", role: .agent, breaks: ["EACP-STATUS-001"], caughtBy: ["agent.status.interval-honoured"],
+            "sends a status report every half interval"),
+        BrokenVariantEntry(
+            "repeats-status-sequence", role: .agent, breaks: ["EACP-STATUS-002"], caughtBy: ["agent.status.interval-honoured"],
+            "gives every status report after the first the same sequence number"),
+        BrokenVariantEntry(
             "sends-events-newest-first", role: .agent, breaks: ["EACP-EVENT-003"], caughtBy: ["agent.events.one-request-in-flight"],
             "puts the events of each batch newest first"),
         BrokenVariantEntry(

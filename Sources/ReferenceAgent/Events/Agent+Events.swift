@@ -38,6 +38,7 @@ extension Agent {
     /// Sends queued events at once, oldest first, one request at a time; removes them only when the
     /// server acknowledged them, and backs off after failures.
     func eventLoop() async {
+        clearEventQueueIfBroken()
         var failures = 0
         // A new event wakes the loop early, but no retry goes out before this time.
         var retryAtUnixMs: Int64 = 0
@@ -59,6 +60,7 @@ extension Agent {
             if holdsForHeartbeat(batch) { await eventWake.wait(milliseconds: 200); continue }
             var message = SecurityEventBatch()
             message.events = batch
+            if BrokenVariant.isActive(.removesEventsWhenSent) { _ = try? store.removeEvents(eventIDs: batch.map(\.eventId)) }
             do {
                 let ack: SecurityEventAck = try await link.post("events", message)
                 try handleEventAck(ack, sent: batch)

@@ -17,13 +17,16 @@ extension Agent {
             } catch {
                 log.warning("status", "status_report.failed", ["error": error])
             }
-            await statusWake.wait(milliseconds: localState.current.settings.statusReportIntervalMs)
+            let intervalMs = localState.current.settings.statusReportIntervalMs
+            await statusWake.wait(milliseconds: BrokenVariant.isActive(.statusTwicePerInterval) ? intervalMs / 2 : intervalMs)
         }
     }
 
     private func buildStatusReport() throws -> StatusReport {
         let sequence = try localState.update { state -> Int64 in
-            state.statusReportSequence += 1
+            if state.statusReportSequence == 0 || !BrokenVariant.isActive(.repeatsStatusSequence) {
+                state.statusReportSequence += 1
+            }
             return state.statusReportSequence
         }
         var report = StatusReport()

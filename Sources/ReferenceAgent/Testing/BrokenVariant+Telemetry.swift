@@ -2,6 +2,15 @@ import EACPProtocol
 import EACPTransport
 
 extension BrokenVariant {
+    /// Empties the security event queue when the agent starts (breaks EACP-EVENT-001).
+    static let clearsEventQueueOnStart = BrokenVariant("clears-event-queue-on-start")
+    /// Removes events from the queue when it sends them, before any acknowledgement (breaks
+    /// EACP-EVENT-004 and EACP-ERROR-012).
+    static let removesEventsWhenSent = BrokenVariant("removes-events-when-sent")
+    /// Sends a status report every half interval (breaks EACP-STATUS-001).
+    static let statusTwicePerInterval = BrokenVariant("status-twice-per-interval")
+    /// Gives every status report after the first the same sequence number (breaks EACP-STATUS-002).
+    static let repeatsStatusSequence = BrokenVariant("repeats-status-sequence")
     /// Puts the events of each batch newest first (breaks EACP-EVENT-003).
     static let sendsEventsNewestFirst = BrokenVariant("sends-events-newest-first")
     /// Keeps a rejected event in the queue, so it is sent again (breaks EACP-EVENT-010).
@@ -61,5 +70,13 @@ extension Upload {
     /// completion, although it did not say `complete`.
     func reportsUnconfirmed(_ receipt: UploadReceipt, sent: UInt64, size: UInt64) -> Bool {
         BrokenVariant.isActive(.reportsUnconfirmedUpload) && sent == size
+    }
+}
+
+extension Agent {
+    /// Removes every queued security event when the `clears-event-queue-on-start` variant is active.
+    func clearEventQueueIfBroken() {
+        guard BrokenVariant.isActive(.clearsEventQueueOnStart), let queued = try? store.peekEvents(limit: 100_000) else { return }
+        _ = try? store.removeEvents(eventIDs: queued.map(\.eventID))
     }
 }
