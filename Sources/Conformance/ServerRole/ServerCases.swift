@@ -8,6 +8,6 @@ public enum ServerCases {
             + ServerAccessCases.all(target) + ServerRevocationCases.all(target)
             + ServerUploadCases.all(target) + ServerLogCases.all(target)
             + ServerLimitCases.all(target) + ServerPushCases.all(target) + ServerFieldLimitCases.all(target)
-            + ServerErrorCases.all(target)
+            + ServerErrorCases.all(target) + ServerTerminalCases.all(target)
     }
 }

@@ -39,5 +39,13 @@ extension BrokenVariantCatalog {
             "ignores-reply-size-limit", role: .server, breaks: ["EACP-LIMIT-003"],
             caughtBy: ["server.limits.heartbeat-reply-size"],
             "puts every pending action in a heartbeat reply, so the reply grows past 1 MiB"),
+        BrokenVariantEntry(
+            "keeps-administrator-sequence", role: .server, breaks: ["EACP-TERMINAL-002"],
+            caughtBy: ["server.terminal.relay"],
+            "forwards terminal input with the administrator's sequence numbers instead of numbering it from 1"),
+        BrokenVariantEntry(
+            "closes-on-unknown-terminal-session", role: .server, breaks: ["EACP-TERMINAL-008"],
+            caughtBy: ["server.terminal.relay"],
+            "closes the push channel with 1008 on a terminal frame for a session it does not have"),
     ]
 }

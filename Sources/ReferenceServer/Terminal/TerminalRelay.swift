@@ -116,10 +116,9 @@ public final class TerminalRelay: Sendable {
             return
         }
         switch payload {
-        case .terminalData(var data):
-            data.sessionId = session.sessionID
+        case .terminalData(let data):
             session.recordAdministratorInput(nowUnixMs: context.now)
-            _ = context.pushChannels.send(.terminalData(data), to: session.agentID)
+            forwardInput(data, session: session)
         case .terminalResize(var resize):
             resize.sessionId = session.sessionID
             _ = context.pushChannels.send(.terminalResize(resize), to: session.agentID)
@@ -130,6 +129,22 @@ public final class TerminalRelay: Sendable {
             context.log.debug("terminal.frame_ignored", ["session": session.sessionID])
         }
     }
+
+    /// Sends the administrator's bytes to the agent as frames of 1 to 65536 bytes, numbered by the
+    /// server from 1 in the session, whatever numbers the administrator sent. Empty input sends nothing.
+    private func forwardInput(_ input: TerminalData, session: TerminalSession) {
+        for start in stride(from: 0, to: input.chunk.count, by: Self.maximumChunkBytes) {
+            var data = TerminalData()
+            data.sessionId = session.sessionID
+            data.chunk = Array(input.chunk[start..<min(start + Self.maximumChunkBytes, input.chunk.count)])
+            data.sequenceNumber = BrokenVariant.isActive(.keepsAdministratorSequence)
+                ? input.sequenceNumber : session.nextInputSequence()
+            _ = context.pushChannels.send(.terminalData(data), to: session.agentID)
+        }
+    }
+
+    /// The largest `TerminalData.chunk`, from the schema.
+    static let maximumChunkBytes = 65_536
 
     /// Forwards one terminal frame from the agent's push channel. A frame for a session this server
     /// does not know, or for another agent's session, is logged and ignored.
@@ -143,6 +158,9 @@ public final class TerminalRelay: Sendable {
         }
         guard let session = sessions.withLock({ $0[sessionID] }), session.agentID == agentID else {
             context.log.info("terminal.unknown_session", ["session": sessionID, "agent": agentID])
+            if BrokenVariant.isActive(.closesOnUnknownTerminalSession) {
+                context.pushChannels.connection(agentID: agentID)?.close(code: 1008, reason: "unknown terminal session")
+            }
             return
         }
         if case .terminalOpen = payload { session.markOpened() }

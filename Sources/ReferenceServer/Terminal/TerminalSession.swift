@@ -20,6 +20,8 @@ final class TerminalSession: Sendable {
         var opened = false
         var ended = false
         var lastAdministratorInputUnixMs: Int64
+        /// The `sequence_number` of the last `TerminalData` sent to the agent; the first gets 1.
+        var lastInputSequence: UInt64 = 0
         init() { lastAdministratorInputUnixMs = 0 }
     }
 
@@ -39,6 +41,14 @@ final class TerminalSession: Sendable {
     }
 
     var lastAdministratorInputUnixMs: Int64 { state.withLock { $0.lastAdministratorInputUnixMs } }
+
+    /// Returns the `sequence_number` for the next `TerminalData` to the agent: 1, then one more each time.
+    func nextInputSequence() -> UInt64 {
+        state.withLock { state in
+            state.lastInputSequence += 1
+            return state.lastInputSequence
+        }
+    }
 
     /// Marks the session ended. Returns true only for the first call, so each ending runs once.
     func markEnded() -> Bool {

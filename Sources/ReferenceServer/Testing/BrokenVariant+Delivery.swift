@@ -27,4 +27,11 @@ extension BrokenVariant {
     /// Puts up to 100 pending actions in a heartbeat reply whatever their size, so the reply may exceed
     /// 1 MiB (breaks EACP-LIMIT-003). Switched in `ActionDelivery.heartbeatPending`.
     static let ignoresReplySizeLimit = BrokenVariant("ignores-reply-size-limit")
+    /// Forwards the administrator's `TerminalData` with the administrator's own sequence numbers
+    /// instead of numbering the frames from 1 (breaks EACP-TERMINAL-002). Switched in
+    /// `TerminalRelay.forwardInput`.
+    static let keepsAdministratorSequence = BrokenVariant("keeps-administrator-sequence")
+    /// Closes the push channel with 1008 when the agent sends a terminal frame for a session the server
+    /// does not have, instead of ignoring it (breaks EACP-TERMINAL-008). Switched in `TerminalRelay.agentFrame`.
+    static let closesOnUnknownTerminalSession = BrokenVariant("closes-on-unknown-terminal-session")
 }
