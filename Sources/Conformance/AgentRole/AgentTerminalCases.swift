@@ -293,6 +293,9 @@ enum AgentTerminalCases {
             try context.require(
                 frames(unknown, harness).isEmpty,
                 "the agent sent frames for a session it does not know: \(frames(unknown, harness).map(\.value))")
+            try context.require(
+                !output(session, harness).contains("unknown-4"),
+                "the agent wrote TerminalData of an unknown session into the open session \(session)")
 
             let closedAt = ContinuousClock.now
             closeFromServer(session, harness)

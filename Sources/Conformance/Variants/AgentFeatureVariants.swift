@@ -49,5 +49,37 @@ extension BrokenVariantCatalog {
             "isolate-again-fails", role: .agent, breaks: ["EACP-ISOLATION-005"],
             caughtBy: ["agent.isolation.isolate-and-cancel"],
             "fails ISOLATE_ENDPOINT on an endpoint that is already isolated"),
+        BrokenVariantEntry(
+            "terminal-reuses-session-id", role: .agent, breaks: ["EACP-TERMINAL-001"],
+            caughtBy: ["agent.terminal.invalid-start-rejected"],
+            "opens a second session with the session_id of an open one"),
+        BrokenVariantEntry(
+            "terminal-numbers-from-zero", role: .agent, breaks: ["EACP-TERMINAL-002"],
+            caughtBy: ["agent.terminal.open-type-resize-exit"], "numbers its TerminalData frames from 0"),
+        BrokenVariantEntry(
+            "terminal-applies-any-resize", role: .agent, breaks: ["EACP-TERMINAL-003"],
+            caughtBy: ["agent.terminal.open-type-resize-exit"], "applies a TerminalResize outside 1 to 1000"),
+        BrokenVariantEntry(
+            "terminal-drops-exit-status", role: .agent, breaks: ["EACP-TERMINAL-004"],
+            caughtBy: ["agent.terminal.open-type-resize-exit"], "sends exit status 0 when the shell exits on its own"),
+        BrokenVariantEntry(
+            "terminal-keeps-shell", role: .agent, breaks: ["EACP-TERMINAL-004"],
+            caughtBy: ["agent.terminal.server-close-and-unknown-sessions"],
+            "leaves the shell running when the server closes its session"),
+        BrokenVariantEntry(
+            "terminal-ignores-idle-timeout", role: .agent, breaks: ["EACP-TERMINAL-005"],
+            caughtBy: ["agent.terminal.idle-timeout"], "ignores idle_timeout_ms and waits the default 900000 ms"),
+        BrokenVariantEntry(
+            "terminal-survives-channel-loss", role: .agent, breaks: ["EACP-TERMINAL-006"],
+            caughtBy: ["agent.terminal.channel-loss-ends-session"],
+            "keeps sessions and shells when their push channel closes"),
+        BrokenVariantEntry(
+            "terminal-fails-closed-session", role: .agent, breaks: ["EACP-TERMINAL-007"],
+            caughtBy: ["agent.terminal.server-close-and-unknown-sessions"],
+            "fails the action of a session that the server closed"),
+        BrokenVariantEntry(
+            "terminal-feeds-unknown-session", role: .agent, breaks: ["EACP-TERMINAL-008"],
+            caughtBy: ["agent.terminal.server-close-and-unknown-sessions"],
+            "writes TerminalData of an unknown session into an open one"),
     ]
 }

@@ -33,7 +33,8 @@ final class TerminalSessions: Sendable {
     /// Opens the session, relays it until it ends, and returns the action's outcome.
     func run(_ parameters: StartLiveTerminalParameters, actionID: String, push: PushChannel) async -> ActionOutcome {
         guard push.isConnected else { return .failed(.pushChannelUnavailable, "the push channel is not connected") }
-        guard sessions.withLock({ $0[parameters.sessionId] == nil }) else {
+        guard sessions.withLock({ $0[parameters.sessionId] == nil }) || BrokenVariant.isActive(.terminalReusesSessionID)
+        else {
             return .rejected(.invalidParameters, "session_id \(parameters.sessionId) is in use")
         }
         let session: Session
@@ -53,12 +54,16 @@ final class TerminalSessions: Sendable {
 
         let output = Thread { self.relayOutput(session, push: push) }
         output.start()
-        let idleTimeout = parameters.idleTimeoutMs == 0 ? 900_000 : Int64(parameters.idleTimeoutMs)
+        let idleTimeout =
+            parameters.idleTimeoutMs == 0 || BrokenVariant.isActive(.terminalIgnoresIdleTimeout)
+            ? 900_000 : Int64(parameters.idleTimeoutMs)
         let watchdog = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 let idle = sessions.withLock { _ in AgentClock.nowUnixMs() - session.lastInputUnixMs }
-                if idle >= idleTimeout { end(session.id, reason: .idleTimeout, detail: "no input for \(idleTimeout) ms") }
+                if idle >= idleTimeout {
+                    end(session.id, reason: .idleTimeout, detail: "no input for \(idleTimeout) ms")
+                }
                 if !session.process.isRunning {
                     end(session.id, reason: .exited, detail: "")
                 }
@@ -83,12 +88,16 @@ final class TerminalSessions: Sendable {
             var close = TerminalClose()
             close.sessionId = session.id
             close.reason = reason
-            close.exitStatus = session.process.isRunning ? 0 : session.process.terminationStatus
+            close.exitStatus =
+                session.process.isRunning || BrokenVariant.isActive(.terminalDropsExitStatus)
+                ? 0 : session.process.terminationStatus
             close.detail = detail
             _ = push.send(.terminalClose(close))
         }
         log.info("terminal", "terminal.closed", ["session": session.id, "reason": reason])
-        return reason == .failed ? .failed(.internal, "the session failed: \(detail)") : .succeeded()
+        let failed =
+            reason == .failed || (reason == .closedByServer && BrokenVariant.isActive(.terminalFailsClosedSession))
+        return failed ? .failed(.internal, "the session failed: \(detail)") : .succeeded()
     }
 
     private func start(id: String, rows: UInt32, columns: UInt32) throws -> Session {
@@ -160,7 +169,7 @@ final class TerminalSessions: Sendable {
             sequence += 1
             var data = TerminalData()
             data.sessionId = session.id
-            data.sequenceNumber = sequence
+            data.sequenceNumber = BrokenVariant.isActive(.terminalNumbersFromZero) ? sequence - 1 : sequence
             data.chunk = Array(buffer[0..<count])
             if sessions.withLock({ _ in session.ending != nil }) { break }
             _ = push.send(.terminalData(data))
@@ -176,7 +185,7 @@ final class TerminalSessions: Sendable {
         }
         guard let session else { return }
         if session.process.isRunning { session.process.terminate() }
-        Self.hangUp(session.master)
+        if !BrokenVariant.isActive(.terminalKeepsShell) { Self.hangUp(session.master) }
         close(session.master)
         let continuation = sessions.withLock { _ in
             defer { session.finished = nil }
@@ -187,7 +196,9 @@ final class TerminalSessions: Sendable {
 
     func input(_ data: TerminalData) {
         let session = sessions.withLock { sessions -> Session? in
-            guard let session = sessions[data.sessionId], data.chunk.count <= 65_536, !data.chunk.isEmpty else { return nil }
+            let known = sessions[data.sessionId]
+            let target = BrokenVariant.isActive(.terminalFeedsUnknownSession) ? known ?? sessions.values.first : known
+            guard let session = target, data.chunk.count <= 65_536, !data.chunk.isEmpty else { return nil }
             session.lastInputUnixMs = AgentClock.nowUnixMs()
             session.inputSequence += 1
             return session
@@ -200,7 +211,8 @@ final class TerminalSessions: Sendable {
     }
 
     func resize(_ resize: TerminalResize) {
-        guard (1...1000).contains(resize.rows), (1...1000).contains(resize.columns) else {
+        let inRange = (1...1000).contains(resize.rows) && (1...1000).contains(resize.columns)
+        guard inRange || BrokenVariant.isActive(.terminalAppliesAnyResize) else {
             log.warning("terminal", "terminal.resize_out_of_range", ["rows": resize.rows, "columns": resize.columns])
             return
         }
@@ -217,6 +229,7 @@ final class TerminalSessions: Sendable {
 
     /// Ends every session, for example when the push channel closes.
     func endAll(reason detail: String) {
+        guard !BrokenVariant.isActive(.terminalSurvivesChannelLoss) else { return }
         for id in sessions.withLock({ Array($0.keys) }) {
             end(id, reason: .closedByServer, detail: detail)
         }

@@ -27,4 +27,22 @@ extension BrokenVariant {
     static let cancelFailsWhenNotIsolated = BrokenVariant("cancel-fails-when-not-isolated")
     /// Fails `ISOLATE_ENDPOINT` on an endpoint that is already isolated (breaks EACP-ISOLATION-005).
     static let isolateAgainFails = BrokenVariant("isolate-again-fails")
+    /// Opens a second session with the `session_id` of an open one (breaks EACP-TERMINAL-001).
+    static let terminalReusesSessionID = BrokenVariant("terminal-reuses-session-id")
+    /// Numbers its `TerminalData` frames from 0 (breaks EACP-TERMINAL-002).
+    static let terminalNumbersFromZero = BrokenVariant("terminal-numbers-from-zero")
+    /// Applies a `TerminalResize` outside 1 to 1000 (breaks EACP-TERMINAL-003).
+    static let terminalAppliesAnyResize = BrokenVariant("terminal-applies-any-resize")
+    /// Sends exit status 0 when the shell exits on its own (breaks EACP-TERMINAL-004).
+    static let terminalDropsExitStatus = BrokenVariant("terminal-drops-exit-status")
+    /// Leaves the shell running when a session ends (breaks EACP-TERMINAL-004).
+    static let terminalKeepsShell = BrokenVariant("terminal-keeps-shell")
+    /// Ignores `idle_timeout_ms` and waits the default 900000 ms (breaks EACP-TERMINAL-005).
+    static let terminalIgnoresIdleTimeout = BrokenVariant("terminal-ignores-idle-timeout")
+    /// Keeps sessions open when their push channel closes (breaks EACP-TERMINAL-006).
+    static let terminalSurvivesChannelLoss = BrokenVariant("terminal-survives-channel-loss")
+    /// Fails the action of a session that the server closed (breaks EACP-TERMINAL-007).
+    static let terminalFailsClosedSession = BrokenVariant("terminal-fails-closed-session")
+    /// Writes `TerminalData` for an unknown session into an open one (breaks EACP-TERMINAL-008).
+    static let terminalFeedsUnknownSession = BrokenVariant("terminal-feeds-unknown-session")
 }
