@@ -47,5 +47,85 @@ extension BrokenVariantCatalog {
             "closes-on-unknown-terminal-session", role: .server, breaks: ["EACP-TERMINAL-008"],
             caughtBy: ["server.terminal.relay"],
             "closes the push channel with 1008 on a terminal frame for a session it does not have"),
+        BrokenVariantEntry(
+            "accepts-repeated-event-ids", role: .server, breaks: ["EACP-EVENT-008"],
+            caughtBy: ["server.events.rejects-invalid-batch"],
+            "stores a security event batch in which two events share an event_id"),
+        BrokenVariantEntry(
+            "omits-rejected-events", role: .server, breaks: ["EACP-EVENT-007"],
+            caughtBy: ["server.events.deduplicated"],
+            "leaves rejected events out of the SecurityEventAck"),
+        BrokenVariantEntry(
+            "rejects-stored-events", role: .server, breaks: ["EACP-EVENT-006"],
+            caughtBy: ["server.events.deduplicated"],
+            "lists an event whose id it already stored under rejected instead of stored_event_ids"),
+        BrokenVariantEntry(
+            "accepts-unobserved-events", role: .server, breaks: ["EACP-EVENT-009"],
+            caughtBy: ["server.events.deduplicated"],
+            "stores a security event whose observed_unix_ms is 0"),
+        BrokenVariantEntry(
+            "accepts-status-zero", role: .server, breaks: ["EACP-STATUS-005"],
+            caughtBy: ["server.status.latest-wins"],
+            "accepts a status report whose sequence_number is 0"),
+        BrokenVariantEntry(
+            "stores-older-status", role: .server, breaks: ["EACP-STATUS-003"],
+            caughtBy: ["server.status.latest-wins"],
+            "stores a status report below the stored one and acknowledges its number"),
+        BrokenVariantEntry(
+            "accepts-unordered-logs", role: .server, breaks: ["EACP-LOG-007"],
+            caughtBy: ["server.logs.store-once-reject-invalid"],
+            "stores a log batch whose sequence numbers do not ascend"),
+        BrokenVariantEntry(
+            "acks-batch-highest-log", role: .server, breaks: ["EACP-LOG-006"],
+            caughtBy: ["server.logs.older-batch-keeps-highest"],
+            "acknowledges a log batch with its own last number, not the highest stored"),
+        BrokenVariantEntry(
+            "accepts-other-agents-actions", role: .server, breaks: ["EACP-ACTION-015"],
+            caughtBy: ["server.auth.identity-from-certificate"],
+            "takes an ActionResult for an action of another agent"),
+        BrokenVariantEntry(
+            "replaces-stored-result", role: .server, breaks: ["EACP-ACTION-005"],
+            caughtBy: ["server.actions.result-receipts"],
+            "replaces the outcome of a finished action with a later result"),
+        BrokenVariantEntry(
+            "accepts-result-of-other-kind", role: .server, breaks: ["EACP-ACTION-016"],
+            caughtBy: ["server.actions.rejects-invalid-result"],
+            "accepts an ActionResult whose kind differs from the action's"),
+        BrokenVariantEntry(
+            "delivers-expired-actions", role: .server, breaks: ["EACP-ACTION-004"],
+            caughtBy: ["server.actions.expired-not-delivered"],
+            "delivers a queued action whose expiry passed in a heartbeat reply"),
+        BrokenVariantEntry(
+            "reverses-heartbeat-actions", role: .server, breaks: ["EACP-ACTION-009"],
+            caughtBy: ["server.actions.heartbeat-order"],
+            "lists the actions of a heartbeat reply newest first"),
+        BrokenVariantEntry(
+            "pushes-before-ack", role: .server, breaks: ["EACP-ACTION-007"],
+            caughtBy: ["server.actions.push-order"],
+            "pushes the next action while an earlier pushed one waits for its ActionAck"),
+        BrokenVariantEntry(
+            "receipt-names-ack", role: .server, breaks: ["EACP-ACTION-014"],
+            caughtBy: ["server.actions.result-receipts"],
+            "answers an ActionResult with a receipt whose subject is ACK"),
+        BrokenVariantEntry(
+            "accepts-wrong-chunk-hash", role: .server, breaks: ["EACP-UPLOAD-003"],
+            caughtBy: ["server.uploads.append-resume-complete"],
+            "stores an upload chunk whose bytes do not match chunk_sha256"),
+        BrokenVariantEntry(
+            "keeps-mismatched-upload", role: .server, breaks: ["EACP-UPLOAD-005"],
+            caughtBy: ["server.uploads.total-hash-mismatch-discards"],
+            "keeps the bytes of an upload whose whole SHA-256 does not match"),
+        BrokenVariantEntry(
+            "keeps-older-push-channel", role: .server, breaks: ["EACP-PUSH-010"],
+            caughtBy: ["server.push.second-channel-replaces-first"],
+            "leaves an agent's older push channel open when it opens a new one"),
+        BrokenVariantEntry(
+            "accepts-any-media-type", role: .server, breaks: ["EACP-TRANSPORT-006"],
+            caughtBy: ["server.transport.error-statuses"],
+            "decodes a POST body whatever its Content-Type"),
+        BrokenVariantEntry(
+            "omits-allow-header", role: .server, breaks: ["EACP-TRANSPORT-007"],
+            caughtBy: ["server.transport.error-statuses"],
+            "sends 405 under /eacp/v1/ without an Allow header"),
     ]
 }

@@ -17,7 +17,8 @@ struct ActionReplyHandlers {
         let agent = try context.authenticate(request)
         let result = try request.decodeBody(ActionResult.self)
         try delivery.recordResult(result, agentID: agent.agentID)
-        return .message(Self.receipt(actionID: result.actionId, subject: .result))
+        let subject: ActionReceipt.Subject = BrokenVariant.isActive(.receiptNamesAck) ? .ack : .result
+        return .message(Self.receipt(actionID: result.actionId, subject: subject))
     }
 
     static func receipt(actionID: String, subject: ActionReceipt.Subject) -> ActionReceipt {

@@ -15,7 +15,7 @@ struct TelemetryHandlers {
         guard (1...Self.maximumEventsPerBatch).contains(batch.events.count) else {
             throw ProtocolFailure(.badRequest, "a batch holds 1 to 500 events, not \(batch.events.count)")
         }
-        guard Set(batch.events.map(\.eventId)).count == batch.events.count else {
+        guard Set(batch.events.map(\.eventId)).count == batch.events.count || BrokenVariant.isActive(.acceptsRepeatedEventIDs) else {
             throw ProtocolFailure(.badRequest, "two events of the batch have the same event_id")
         }
 
@@ -28,7 +28,7 @@ struct TelemetryHandlers {
                 rejected.eventId = event.eventId
                 rejected.code = .badRequest
                 rejected.message = reason
-                ack.rejected.append(rejected)
+                if !BrokenVariant.isActive(.omitsRejectedEvents) { ack.rejected.append(rejected) }
                 continue
             }
             records.append(SecurityEventRecord(
@@ -36,13 +36,16 @@ struct TelemetryHandlers {
                 receivedUnixMs: now, eventType: event.eventType, severity: event.severity.rawValue,
                 encoded: event.wireBytes()))
         }
+        var duplicates: [String] = []
         if !records.isEmpty {
             let outcome = try context.stored("store events") { () throws(ServerStoreError) in
                 try context.store.storeEvents(records)
             }
             context.metrics.securityEvents.add(outcome.newEventIDs.count)
+            duplicates = outcome.duplicateEventIDs
         }
         ack.storedEventIds = records.map(\.eventID)
+        if BrokenVariant.isActive(.rejectsStoredEvents) { BrokenVariant.moveToRejected(duplicates, in: &ack) }
         context.log.debug("events.stored", ["agent": agent.agentID, "stored": records.count, "rejected": ack.rejected.count])
         return .message(ack)
     }
@@ -57,7 +60,7 @@ struct TelemetryHandlers {
         if event.eventType.isEmpty || event.eventType.utf8.count > 128 || !typeAllowed {
             return "event_type must be 1 to 128 of lowercase letters, digits, '.', '_' and '-'"
         }
-        if event.observedUnixMs == 0 { return "observed_unix_ms is not set" }
+        if event.observedUnixMs == 0 && !BrokenVariant.isActive(.acceptsUnobservedEvents) { return "observed_unix_ms is not set" }
         if event.body.count > maximumEventBodyBytes { return "body is longer than 65536 bytes" }
         if event.bodyMediaType.utf8.count > 128 { return "body_media_type is longer than 128 bytes" }
         return nil
@@ -66,7 +69,7 @@ struct TelemetryHandlers {
     func status(_ request: ServerRequest) throws(ProtocolFailure) -> ServerResponse {
         let agent = try context.authenticate(request)
         let report = try request.decodeBody(StatusReport.self)
-        guard report.sequenceNumber != 0 else { throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more") }
+        guard report.sequenceNumber != 0 || BrokenVariant.isActive(.acceptsStatusZero) else { throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more") }
         guard report.components.count <= 64, report.properties.count <= 256 else {
             throw ProtocolFailure(.badRequest, "a report holds at most 64 components and 256 properties")
         }
@@ -80,7 +83,7 @@ struct TelemetryHandlers {
         let storedSequence = latest.flatMap { try? StatusReport(wireBytes: $0.encoded) }?.sequenceNumber ?? 0
         var ack = StatusReportAck()
         ack.storedSequenceNumber = storedSequence
-        if report.sequenceNumber > storedSequence {
+        if report.sequenceNumber > storedSequence || BrokenVariant.isActive(.storesOlderStatus) {
             let record = StatusReportRecord(agentID: agent.agentID, receivedUnixMs: context.now, encoded: request.body)
             try context.stored("store status report") { () throws(ServerStoreError) in
                 try context.store.storeStatusReport(record)
@@ -96,7 +99,8 @@ struct TelemetryHandlers {
         guard (1...Self.maximumLogRecordsPerBatch).contains(batch.records.count) else {
             throw ProtocolFailure(.badRequest, "a batch holds 1 to 1000 records, not \(batch.records.count)")
         }
-        for (earlier, later) in zip(batch.records, batch.records.dropFirst()) where later.sequenceNumber <= earlier.sequenceNumber {
+        for (earlier, later) in zip(batch.records, batch.records.dropFirst())
+        where later.sequenceNumber <= earlier.sequenceNumber && !BrokenVariant.isActive(.acceptsUnorderedLogs) {
             throw ProtocolFailure(.badRequest, "sequence numbers are not strictly ascending at \(later.sequenceNumber)")
         }
         guard batch.records.allSatisfy({ $0.sequenceNumber <= UInt64(Int64.max) }), batch.droppedCount <= UInt64(Int64.max) else {
@@ -116,6 +120,7 @@ struct TelemetryHandlers {
         }
         var ack = AgentLogAck()
         ack.storedSequenceNumber = UInt64(max(0, highest))
+        if BrokenVariant.isActive(.acksBatchHighestLog) { ack.storedSequenceNumber = batch.records.last?.sequenceNumber ?? 0 }
         return .message(ack)
     }
 }

@@ -65,7 +65,7 @@ struct UploadHandler {
             guard chunk.chunkSha256.count == 32 || BrokenVariant.isActive(.acceptsShortChunkDigest) else {
                 throw ProtocolFailure(.badRequest, "chunk_sha256 must be 32 bytes, not \(chunk.chunkSha256.count)")
             }
-            guard SHA256.digest(chunk.chunk) == chunk.chunkSha256 else {
+            guard SHA256.digest(chunk.chunk) == chunk.chunkSha256 || BrokenVariant.isActive(.acceptsWrongChunkHash) else {
                 throw ProtocolFailure(.hashMismatch, "the chunk at offset \(chunk.offset) does not match chunk_sha256")
             }
         }
@@ -77,6 +77,9 @@ struct UploadHandler {
         do {
             try FileStore.write(chunk.chunk, at: upload.receivedOffset, to: upload.filePath)
             if finished, try FileStore.sha256(of: upload.filePath, size: upload.totalSize) != upload.totalSHA256 {
+                if BrokenVariant.isActive(.keepsMismatchedUpload) {
+                    throw ProtocolFailure(.hashMismatch, "upload \(upload.uploadID) does not match total_sha256")
+                }
                 try FileStore.truncate(upload.filePath, to: 0)
                 _ = try context.store.resetUpload(
                     agentID: upload.agentID, uploadID: upload.uploadID, expectedOffset: upload.receivedOffset,

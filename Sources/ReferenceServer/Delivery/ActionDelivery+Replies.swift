@@ -11,7 +11,7 @@ extension ActionDelivery {
     /// an unknown id, so an agent learns nothing about actions it does not own.
     func ownedAction(_ actionID: String, agentID: String) throws(ProtocolFailure) -> ActionRecord {
         let record = try context.stored("action") { () throws(ServerStoreError) in try context.store.action(id: actionID) }
-        guard let record, record.action.agentID == agentID else {
+        guard let record, record.action.agentID == agentID || BrokenVariant.isActive(.acceptsOtherAgentsActions) else {
             throw ProtocolFailure(.notFound, "no action \(actionID) for this agent")
         }
         return record
@@ -54,6 +54,7 @@ extension ActionDelivery {
         // reports, so a repeated result gets its receipt before the checks below.
         var machine = try lifecycle(of: record)
         if case .answerDuplicate = try? ActionLifecycleEvent.resultReceived(.failed).apply(to: &machine) {
+            if BrokenVariant.isActive(.replacesStoredResult) { try BrokenVariant.replaceOutcome(of: record, with: result, context: context) }
             return
         }
         let reported = try reportedOutcome(of: result)
@@ -105,7 +106,7 @@ extension ActionDelivery {
         guard result.uploads.count <= 100 else {
             throw ProtocolFailure(.badRequest, "the result of \(result.actionId) lists \(result.uploads.count) uploads, above 100")
         }
-        guard result.kind.rawValue == record.action.kind else {
+        guard result.kind.rawValue == record.action.kind || BrokenVariant.isActive(.acceptsResultOfOtherKind) else {
             throw ProtocolFailure(
                 .badRequest,
                 "the result of \(result.actionId) names kind \(result.kind), "
@@ -187,7 +188,7 @@ extension ActionDelivery {
             if record.state == .queued {
                 // A queued action past its expiry is never delivered. The expiry sweep finishes it, so
                 // a heartbeat needs no write transaction of its own for expiry.
-                if record.action.expiresUnixMs <= now { continue }
+                if record.action.expiresUnixMs <= now && !BrokenVariant.isActive(.deliversExpiredActions) { continue }
                 let kind = ActionKind(rawValue: record.action.kind)
                 if case .unsupported(let reason) = try decision(kind: kind, agent: agent, minimum: record.action.minimumAgentVersion) {
                     try reject(record, reason: reason.description)
@@ -209,7 +210,7 @@ extension ActionDelivery {
             }
             envelopes.append(envelope)
         }
-        return envelopes
+        return BrokenVariant.isActive(.reversesHeartbeatActions) ? envelopes.reversed() : envelopes
     }
 
     /// Ends a queued action as rejected with AGENT_VERSION_TOO_OLD, through the machine's

@@ -88,7 +88,9 @@ public final class ActionDelivery: Sendable {
         guard context.pushChannels.connection(agentID: agentID) != nil else { return }
         do {
             guard let agent = try context.store.agent(id: agentID),
-                let oldest = try context.store.unacknowledgedActions(agentID: agentID, limit: 1).first,
+                let oldest = BrokenVariant.isActive(.pushesBeforeAck)
+                    ? try context.store.unacknowledgedActions(agentID: agentID, limit: 100).first(where: { $0.state == .queued })
+                    : try context.store.unacknowledgedActions(agentID: agentID, limit: 1).first,
                 oldest.action.expiresUnixMs > context.now
             else { return }
             let kind = ActionKind(rawValue: oldest.action.kind)

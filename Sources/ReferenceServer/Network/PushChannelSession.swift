@@ -31,7 +31,8 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
 
     /// Serves the channel until it closes.
     func run() async {
-        context.pushChannels.register(agentID: agentID, connection: self)?.close(code: 1000, reason: "replaced by a newer connection")
+        let older = context.pushChannels.register(agentID: agentID, connection: self)
+        if !BrokenVariant.isActive(.keepsOlderPushChannel) { older?.close(code: 1000, reason: "replaced by a newer connection") }
         let presence = PushChannelPresence(replicaID: context.replicaID, connectedUnixMs: context.now)
         _ = try? context.stored("record push channel") { () throws(ServerStoreError) in
             try context.store.setPushChannel(agentID: agentID, presence: presence)

@@ -41,7 +41,7 @@ struct ServerRoutes {
         } else {
             return HTTPResponse(error: miss.error)
         }
-        if !miss.allowedMethods.isEmpty {
+        if !miss.allowedMethods.isEmpty && !BrokenVariant.isActive(.omitsAllowHeader) {
             response.headers.replaceOrAdd(name: "Allow", value: miss.allowedMethods.map(\.name).joined(separator: ", "))
         }
         return response

@@ -1,3 +1,5 @@
+import EACPProtocol
+
 /// Broken variants of limits, transport errors, the push channel, actions, events and uploads.
 /// Each changes one behaviour at the spot named in its comment.
 extension BrokenVariant {
@@ -34,4 +36,91 @@ extension BrokenVariant {
     /// Closes the push channel with 1008 when the agent sends a terminal frame for a session the server
     /// does not have, instead of ignoring it (breaks EACP-TERMINAL-008). Switched in `TerminalRelay.agentFrame`.
     static let closesOnUnknownTerminalSession = BrokenVariant("closes-on-unknown-terminal-session")
+
+    // Security events, status reports and agent logs, all switched in `TelemetryHandlers`.
+
+    /// Stores a batch that repeats an `event_id` instead of rejecting it with BAD_REQUEST (breaks
+    /// EACP-EVENT-008).
+    static let acceptsRepeatedEventIDs = BrokenVariant("accepts-repeated-event-ids")
+    /// Leaves rejected events out of the `SecurityEventAck` (breaks EACP-EVENT-007).
+    static let omitsRejectedEvents = BrokenVariant("omits-rejected-events")
+    /// Lists an event whose id is already stored under `rejected` instead of `stored_event_ids` (breaks
+    /// EACP-EVENT-006).
+    static let rejectsStoredEvents = BrokenVariant("rejects-stored-events")
+    /// Stores an event whose `observed_unix_ms` is 0 (breaks EACP-EVENT-009).
+    static let acceptsUnobservedEvents = BrokenVariant("accepts-unobserved-events")
+    /// Accepts a status report whose `sequence_number` is 0 (breaks EACP-STATUS-005).
+    static let acceptsStatusZero = BrokenVariant("accepts-status-zero")
+    /// Stores every status report and acknowledges its own number, even one below the stored one (breaks
+    /// EACP-STATUS-003).
+    static let storesOlderStatus = BrokenVariant("stores-older-status")
+    /// Accepts a log batch whose sequence numbers do not ascend (breaks EACP-LOG-007).
+    static let acceptsUnorderedLogs = BrokenVariant("accepts-unordered-logs")
+    /// Acknowledges a log batch with its own last number instead of the highest stored one (breaks
+    /// EACP-LOG-006).
+    static let acksBatchHighestLog = BrokenVariant("acks-batch-highest-log")
+
+    /// Moves `eventIDs` from `stored_event_ids` to `rejected`, for `rejects-stored-events`.
+    static func moveToRejected(_ eventIDs: [String], in ack: inout SecurityEventAck) {
+        ack.storedEventIds.removeAll { eventIDs.contains($0) }
+        for eventID in eventIDs {
+            var rejected = RejectedSecurityEvent()
+            rejected.eventId = eventID
+            rejected.code = .badRequest
+            rejected.message = "already stored"
+            ack.rejected.append(rejected)
+        }
+    }
+
+    // Actions, uploads, the push channel and transport errors.
+
+    /// Takes acks and results for actions of other agents (breaks EACP-ACTION-015). Switched in
+    /// `ActionDelivery.ownedAction`.
+    static let acceptsOtherAgentsActions = BrokenVariant("accepts-other-agents-actions")
+    /// Replaces the stored outcome of a finished action with a later result (breaks EACP-ACTION-005).
+    /// Switched in `ActionDelivery.recordResult`.
+    static let replacesStoredResult = BrokenVariant("replaces-stored-result")
+    /// Accepts a result whose kind differs from the action's (breaks EACP-ACTION-016). Switched in
+    /// `ActionDelivery.validate`.
+    static let acceptsResultOfOtherKind = BrokenVariant("accepts-result-of-other-kind")
+    /// Delivers queued actions whose expiry passed in heartbeat replies (breaks EACP-ACTION-004). Switched
+    /// in `ActionDelivery.heartbeatPending`.
+    static let deliversExpiredActions = BrokenVariant("delivers-expired-actions")
+    /// Lists heartbeat reply actions newest first (breaks EACP-ACTION-009). Switched in
+    /// `ActionDelivery.heartbeatPending`.
+    static let reversesHeartbeatActions = BrokenVariant("reverses-heartbeat-actions")
+    /// Pushes the oldest queued action while an earlier pushed one still waits for its ack (breaks
+    /// EACP-ACTION-007). Switched in `ActionDelivery.pushQueued`.
+    static let pushesBeforeAck = BrokenVariant("pushes-before-ack")
+    /// Sends the receipt of an ActionResult with subject ACK (breaks EACP-ACTION-014). Switched in
+    /// `ActionReplyHandlers.result`.
+    static let receiptNamesAck = BrokenVariant("receipt-names-ack")
+    /// Appends a chunk whose bytes do not match `chunk_sha256` (breaks EACP-UPLOAD-003). Switched in
+    /// `UploadHandler.validate`.
+    static let acceptsWrongChunkHash = BrokenVariant("accepts-wrong-chunk-hash")
+    /// Keeps the stored bytes of an upload whose whole SHA-256 does not match (breaks EACP-UPLOAD-005).
+    /// Switched in `UploadHandler.store`.
+    static let keepsMismatchedUpload = BrokenVariant("keeps-mismatched-upload")
+    /// Leaves an agent's older push channel open when it opens a new one (breaks EACP-PUSH-010). Switched
+    /// in `PushChannelSession.run`.
+    static let keepsOlderPushChannel = BrokenVariant("keeps-older-push-channel")
+    /// Decodes a POST body whatever its Content-Type (breaks EACP-TRANSPORT-006). Switched in
+    /// `ServerRequest.decodeBody`.
+    static let acceptsAnyMediaType = BrokenVariant("accepts-any-media-type")
+    /// Sends 405 under /eacp/v1/ without an Allow header (breaks EACP-TRANSPORT-007). Switched in
+    /// `ServerRoutes.missResponse`.
+    static let omitsAllowHeader = BrokenVariant("omits-allow-header")
+
+    /// Stores `result` as the outcome of the finished action `record`, for `replaces-stored-result`.
+    static func replaceOutcome(of record: ActionRecord, with result: ActionResult, context: ServerContext)
+        throws(ProtocolFailure)
+    {
+        let outcome = ActionOutcome(
+            terminalState: result.state.rawValue, errorCode: result.errorCode.rawValue, detail: result.detail,
+            result: result.wireBytes(), finishedUnixMs: context.now)
+        _ = try context.stored("replace outcome") { () throws(ServerStoreError) in
+            try context.store.updateAction(
+                id: record.action.actionID, expectedStates: [record.state], update: ActionUpdate(state: record.state, outcome: outcome))
+        }
+    }
 }
