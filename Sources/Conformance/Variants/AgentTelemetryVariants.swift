@@ -37,6 +37,12 @@ extension BrokenVariantCatalog {
             "drops-events-without-response", role: .agent, breaks: ["EACP-ERROR-011"], caughtBy: ["agent.errors.lost-response-resent"],
             "removes the events of a request whose connection closed before the response, as if they were stored"),
         BrokenVariantEntry(
+            "sends-oversized-event-batches", role: .agent, breaks: ["EACP-LIMIT-002"], caughtBy: ["agent.limits.event-batches-split"],
+            "puts up to 1000 security events in one batch, above the limit of 500"),
+        BrokenVariantEntry(
+            "accepts-short-content-digest", role: .agent, breaks: ["EACP-LIMIT-008"], caughtBy: ["agent.limits.short-digest-rejected"],
+            "takes a content offer whose SHA-256 is 31 bytes long and downloads the package"),
+        BrokenVariantEntry(
             "reads-oversized-replies", role: .agent, breaks: ["EACP-LIMIT-007"], caughtBy: ["agent.limits.oversized-reply-is-failure"],
             "reads and acts on reply bodies up to 4 MiB"),
         BrokenVariantEntry(

@@ -5,7 +5,8 @@ import Foundation
 extension Agent {
     /// Downloads, verifies and installs offered content when the offer rules allow it.
     func contentOffered(_ offer: ContentOffer) async {
-        guard let version = offer.version, version.sha256.count == 32, version.revision > 0 else {
+        let digestLength = BrokenVariant.isActive(.acceptsShortContentDigest) ? offer.version?.sha256.count ?? 0 : 32
+        guard let version = offer.version, version.sha256.count == digestLength, version.revision > 0 else {
             log.warning("content", "content_offer.invalid", ["reason": "sha256 is not 32 bytes or revision is 0"])
             return
         }

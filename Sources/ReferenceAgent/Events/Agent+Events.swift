@@ -88,7 +88,7 @@ extension Agent {
     }
 
     private func nextEventBatch() -> [SecurityEvent] {
-        guard let queued = try? store.peekEvents(limit: 500) else { return [] }
+        guard let queued = try? store.peekEvents(limit: BrokenVariant.isActive(.sendsOversizedEventBatches) ? 1_000 : 500) else { return [] }
         var batch: [SecurityEvent] = []
         var bytes = 0
         for entry in queued {

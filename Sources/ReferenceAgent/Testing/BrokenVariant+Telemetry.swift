@@ -26,6 +26,11 @@ extension BrokenVariant {
     /// Removes the events of a request whose connection closed before the response, as if they
     /// were stored (breaks EACP-ERROR-011).
     static let dropsEventsWithoutResponse = BrokenVariant("drops-events-without-response")
+    /// Puts up to 1000 events in one batch, above the limit of 500 (breaks EACP-LIMIT-002).
+    static let sendsOversizedEventBatches = BrokenVariant("sends-oversized-event-batches")
+    /// Takes a content offer's SHA-256 of any length, so it downloads for a 31-byte digest (breaks
+    /// EACP-LIMIT-008).
+    static let acceptsShortContentDigest = BrokenVariant("accepts-short-content-digest")
     /// Reads reply bodies up to 4 MiB instead of 1 MiB (breaks EACP-LIMIT-007).
     static let readsOversizedReplies = BrokenVariant("reads-oversized-replies")
     /// Labels every POST body `application/octet-stream` (breaks EACP-TRANSPORT-003).
