@@ -10,7 +10,7 @@ enum AgentRetryCases {
         [requestHeads(harness), oneRequestInFlight(harness, eventCommand), rejectedRemoved(harness, eventCommand),
          retryAfterHonoured(harness, eventCommand), redirectNotFollowed(harness, eventCommand),
          badReplyIsFailure(harness, eventCommand), oversizedReplyIsFailure(harness, eventCommand),
-         lostResponseResent(harness, eventCommand)]
+         lostResponseResent(harness, eventCommand), pushRetryAfterHonoured(harness)]
     }
 
     static let eventsPath = "/eacp/v1/events"
@@ -134,6 +134,31 @@ enum AgentRetryCases {
             let gap = next - limited
             context.transcript.note("the next events request came \(gap.milliseconds) ms after the 429")
             try context.require(gap >= .milliseconds(3_000), "the next events request came \(gap.milliseconds) ms after a 429 with Retry-After: 3")
+        }
+    }
+
+    static func pushRetryAfterHonoured(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent("agent.errors.push-retry-after-honoured",
+               "After an error payload with retry_after_ms 3000 and a close with 1013, the agent waits 3 s before it opens a new push channel",
+               ["EACP-ERROR-006"], harness, profile: .pushChannel) { harness, context in
+            guard let socket = try await waitFor(timeout: .seconds(10), { harness.handlers.pushChannel.value }) else {
+                throw CaseStop.failed("the agent has no push channel open")
+            }
+            let opened = harness.handlers.observations.value.pushConnections.count
+            var reply = ErrorReply()
+            reply.code = .unavailable
+            reply.message = "the harness closes the push channel for 3 s"
+            reply.retryAfterMs = 3_000
+            harness.handlers.push(.error(reply))
+            try await Task.sleep(for: .milliseconds(200))
+            let closed = ContinuousClock.now
+            socket.close(code: WebSocketCloseCode(rawValue: 1013), reason: "try again later")
+            guard let reopened = try await waitFor(timeout: .seconds(15), {
+                harness.handlers.observations.value.pushConnections.dropFirst(opened).first
+            }) else { throw CaseStop.failed("the agent opened no new push channel within 15 s of the close") }
+            let gap = reopened - closed
+            context.transcript.note("the agent opened a new push channel \(gap.milliseconds) ms after the close")
+            try context.require(gap >= .milliseconds(3_000), "the agent opened a new push channel \(gap.milliseconds) ms after an error payload with retry_after_ms 3000")
         }
     }
 

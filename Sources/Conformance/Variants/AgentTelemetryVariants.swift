@@ -27,6 +27,9 @@ extension BrokenVariantCatalog {
             "ignores-retry-after", role: .agent, breaks: ["EACP-ERROR-006"], caughtBy: ["agent.errors.retry-after-honoured"],
             "retries a failed events request after its own backoff, before a longer Retry-After has passed"),
         BrokenVariantEntry(
+            "ignores-push-retry-after", role: .agent, breaks: ["EACP-ERROR-006"], caughtBy: ["agent.errors.push-retry-after-honoured"],
+            "reopens the push channel before the retry_after_ms of the server's error payload has passed"),
+        BrokenVariantEntry(
             "follows-redirects", role: .agent, breaks: ["EACP-TRANSPORT-008"], caughtBy: ["agent.transport.redirect-not-followed"],
             "sends a request again to the Location of a 3xx answer"),
         BrokenVariantEntry(

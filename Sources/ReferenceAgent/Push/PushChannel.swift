@@ -110,7 +110,8 @@ final class PushChannel: Sendable {
                 log.info("push", "push.closed", ["reason": reason])
                 failures = 1
                 if BrokenVariant.isActive(.leavesPushClosed) { return }
-                let delay = max(Backoff.pushReconnect(failures: failures, fraction: Double.random(in: 0...1)), retryAfterMs)
+                let serverDelayMs = BrokenVariant.isActive(.ignoresPushRetryAfter) ? 0 : retryAfterMs
+                let delay = max(Backoff.pushReconnect(failures: failures, fraction: Double.random(in: 0...1)), serverDelayMs)
                 await pause(agent, milliseconds: delay)
             } catch {
                 failures += 1

@@ -18,6 +18,9 @@ extension BrokenVariant {
     /// Retries a failed events request after its own backoff alone, below a longer Retry-After
     /// (breaks EACP-ERROR-006).
     static let ignoresRetryAfter = BrokenVariant("ignores-retry-after")
+    /// Reopens the push channel after its own backoff alone, before the `retry_after_ms` of the
+    /// server's error payload has passed (breaks EACP-ERROR-006).
+    static let ignoresPushRetryAfter = BrokenVariant("ignores-push-retry-after")
     /// Sends a request again to the Location of a 3xx answer (breaks EACP-TRANSPORT-008).
     static let followsRedirects = BrokenVariant("follows-redirects")
     /// Removes the events of a batch whose 200 reply does not decode, as if they were stored (breaks
