@@ -5,7 +5,7 @@ import Foundation
 /// what must survive both (credentials, sequence numbers, settings).
 enum AgentRestartCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [cleanStop(harness), crashRestart(harness), settingsKept(harness), clientCertificate(harness)]
+        [cleanStop(harness), crashRestart(harness), settingsKept(harness), clientCertificate(harness), privateKeyKept(harness)]
     }
 
     /// The harness's observations just before a restart.
@@ -124,6 +124,17 @@ enum AgentRestartCases {
             try context.require(without.isEmpty, "requests after the enrollment came without a client certificate: \(without)")
             let pushWithout = observations.pushAttempts.filter { !$0.value }.count
             try context.require(pushWithout == 0, "\(pushWithout) push channel upgrades came without a client certificate")
+        }
+    }
+
+    /// Runs after the restarts, so that the requests of every agent process count.
+    static func privateKeyKept(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent("agent.enroll.private-key-never-sent", "No request body, the enrollment included, contains a PEM private key",
+               ["EACP-ENROLL-002"], harness) { harness, context in
+            let observations = harness.handlers.observations.value
+            context.transcript.note("\(observations.requests.count) request bodies searched for a PEM private key")
+            try context.require(observations.privateKeyPaths.isEmpty,
+                                "requests to \(observations.privateKeyPaths) contain a PEM private key")
         }
     }
 }

@@ -8,9 +8,9 @@ extension HarnessHandlers {
         let requested = request.pathParameters["version"] ?? ""
         observations.update { $0.upgradeDownloads.append(.init(at: .now, value: requested)) }
         log("agent->server", "GET /eacp/v1/upgrades/\(requested)")
-        let wanted = try? AgentVersion(parsing: requested)
+        let requestedVersion = try? AgentVersion(parsing: requested)
         let package = script.value.upgradePackages.first { version, _ in
-            wanted != nil && (try? AgentVersion(parsing: version)) == wanted
+            requestedVersion != nil && (try? AgentVersion(parsing: version)) == requestedVersion
         }?.value
         guard let package else {
             var reply = ErrorReply()

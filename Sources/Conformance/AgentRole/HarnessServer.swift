@@ -115,6 +115,7 @@ final class HarnessHandlers: Sendable {
     ) {
         router.add(.post, path, options: HTTPRouteOptions(maxBodyBytes: 4_194_304)) { request in
             self.observations.update { $0.requests.append(.init(at: .now, value: (path, request.peerCertificate != nil))) }
+            if Self.containsPrivateKey(request.body) { self.observations.update { $0.privateKeyPaths.append(path) } }
             let head = HarnessObservations.PostHead(
                 path: path, contentType: request.head.headers.values(name: "Content-Type"),
                 contentLength: request.head.headers.values(name: "Content-Length"), bodyCount: request.body.count)

@@ -54,6 +54,8 @@ struct HarnessObservations: Sendable {
     var pushConnections: [ContinuousClock.Instant] = []
     /// Every push channel upgrade request, accepted or not, with whether a client certificate came with it.
     var pushAttempts: [Stamped<Bool>] = []
+    /// Paths of requests whose body contains a PEM private key.
+    var privateKeyPaths: [String] = []
     var clientHellos: [Stamped<TLSHello>] = []
     var contentDownloads: [Stamped<UInt64>] = []
     /// The `{version}` of every GET /eacp/v1/upgrades/{version}, as the agent wrote it.

@@ -49,6 +49,9 @@ extension BrokenVariantCatalog {
             "reports-upgrade-once", role: .agent, breaks: ["EACP-UPGRADE-005"], caughtBy: ["agent.upgrade.verifies-and-reports"],
             "Reports an ended upgrade attempt in one heartbeat only."),
         BrokenVariantEntry(
+            "sends-private-key", role: .agent, breaks: ["EACP-ENROLL-002"], caughtBy: ["agent.enroll.private-key-never-sent"],
+            "Sends its private key as PEM in the enrollment request's host_name."),
+        BrokenVariantEntry(
             "heartbeat-before-enrollment", role: .agent, breaks: ["EACP-ENROLL-001"], caughtBy: ["agent.enroll.enrolls-first"],
             "Sends an empty heartbeat before it enrolls."),
         BrokenVariantEntry(

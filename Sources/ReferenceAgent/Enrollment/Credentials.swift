@@ -54,7 +54,7 @@ enum Enrollment {
         request.enrollmentToken = token
         request.certificateSigningRequest = .csrPem(try csr.pem())
         request.agentVersion = AgentIdentity.version
-        request.hostName = AgentIdentity.hostName
+        request.hostName = BrokenVariant.isActive(.sendsPrivateKey) ? try key.pem() : AgentIdentity.hostName
         request.platform = AgentIdentity.platform
 
         let reply: EnrollmentReply

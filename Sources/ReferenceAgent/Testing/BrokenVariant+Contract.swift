@@ -45,6 +45,8 @@ extension BrokenVariant {
     /// Reports an ended upgrade attempt in one heartbeat only (breaks EACP-UPGRADE-005).
     static let reportsUpgradeOnce = BrokenVariant("reports-upgrade-once")
 
+    /// Sends its private key as PEM in the enrollment request's `host_name` (breaks EACP-ENROLL-002).
+    static let sendsPrivateKey = BrokenVariant("sends-private-key")
     /// Sends an empty heartbeat, without a client certificate, before it enrolls (breaks EACP-ENROLL-001).
     static let heartbeatBeforeEnrollment = BrokenVariant("heartbeat-before-enrollment")
     /// Opens the push channel before the first heartbeat and sends that heartbeat once the channel is
