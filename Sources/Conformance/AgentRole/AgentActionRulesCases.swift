@@ -5,7 +5,10 @@ import Foundation
 /// action, and what happens to an action that a restart interrupted.
 enum AgentActionRulesCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [notBefore(harness), waitingAcrossRestart(harness), journalKept(harness), interrupted(harness)]
+        [
+            notBefore(harness), waitingAcrossRestart(harness), journalKept(harness), interrupted(harness),
+            resultSentAgain(harness),
+        ]
     }
 
     /// Declared tolerance for comparing the agent's clock with the harness's: both run on one host,
@@ -163,6 +166,37 @@ enum AgentActionRulesCases {
                 sigterms(marker) == 1, "the target got \(sigterms(marker)) SIGTERMs: the action ran again")
             try context.require(target.isRunning, "the target process ended: the action ran again after the restart")
         }
+    }
+
+    static func resultSentAgain(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent(
+            "agent.actions.result-sent-again",
+            "With the push channel down, a result whose POST got 503 is sent again until it is stored",
+            ["EACP-ACTION-013"], harness, timeout: .seconds(60)
+        ) { harness, context in
+            harness.handlers.script.update {
+                $0.acceptPushChannels = false
+                $0.failedResultPosts = 1
+            }
+            harness.handlers.pushChannel.value?.close(code: .goingAway, reason: "conformance: push channel down")
+            try await Task.sleep(for: .milliseconds(500))
+            let postsBefore = resultPosts(harness)
+            let envelope = harness.envelope(
+                .quarantineFile, AgentActionCases.quarantine(try harness.makeFile("resent-result.txt")))
+            harness.handlers.script.update { $0.heartbeatActions = [envelope] }
+            context.transcript.note("the first POST /eacp/v1/actions/result gets 503")
+
+            let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
+            let posts = resultPosts(harness) - postsBefore
+            context.transcript.note("\(posts) result requests; stored result \(result.state)")
+            try context.require(posts >= 2, "the result was stored after \(posts) request, but the first one got 503")
+            harness.handlers.script.update { $0.acceptPushChannels = true }
+        }
+    }
+
+    /// Returns how many `POST /eacp/v1/actions/result` requests the harness has received.
+    static func resultPosts(_ harness: AgentHarness) -> Int {
+        harness.handlers.observations.value.requests.filter { $0.value.path == "/eacp/v1/actions/result" }.count
     }
 
     /// Returns the number of SIGTERMs the target process recorded.

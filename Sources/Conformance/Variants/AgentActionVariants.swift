@@ -14,6 +14,10 @@ extension BrokenVariantCatalog {
             caughtBy: ["agent.actions.push-acknowledged-and-run"],
             "sends every ActionAck over HTTP while the push channel is connected"),
         BrokenVariantEntry(
+            "drops-unsent-results", role: .agent, breaks: ["EACP-ACTION-013"],
+            caughtBy: ["agent.actions.result-sent-again"],
+            "drops a result whose HTTP request failed instead of sending it again"),
+        BrokenVariantEntry(
             "runs-expired-actions", role: .agent, breaks: ["EACP-ACTION-017"],
             caughtBy: ["agent.actions.expired-not-run"],
             "runs an action whose expiry has passed"),

@@ -263,6 +263,10 @@ final class ActionProcessor: Sendable {
                     _ = try? store.markResultAcknowledged(actionID: result.actionId)
                 } catch {
                     log.warning("actions", "action.result_send_failed", ["action": result.actionId, "error": error])
+                    if BrokenVariant.isActive(.dropsUnsentResults) {
+                        _ = try? store.markResultAcknowledged(actionID: result.actionId)
+                        continue
+                    }
                     failed = true
                     break
                 }

@@ -4,6 +4,9 @@ extension BrokenVariant {
     /// Sends every `ActionAck` over HTTP, even while the push channel is connected (breaks
     /// EACP-ACTION-013).
     static let acksOverHTTPOnly = BrokenVariant("acks-over-http-only")
+    /// Drops a result whose `POST /eacp/v1/actions/result` failed instead of sending it again (breaks
+    /// EACP-ACTION-013).
+    static let dropsUnsentResults = BrokenVariant("drops-unsent-results")
     /// Runs an action whose expiry has passed (breaks EACP-ACTION-017).
     static let runsExpiredActions = BrokenVariant("runs-expired-actions")
     /// Starts an action as soon as it arrives, before its not-before time (breaks EACP-ACTION-018).
