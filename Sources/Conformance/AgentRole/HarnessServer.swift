@@ -83,6 +83,12 @@ final class HarnessHandlers: Sendable {
             return .reply(Self.receipt(ack.actionId, .ack))
         }
         post(&router, "/eacp/v1/actions/result", ActionResult.self) { result in
+            let failing = self.script.update { script -> Bool in
+                guard script.failedResultPosts > 0 else { return false }
+                script.failedResultPosts -= 1
+                return true
+            }
+            if failing { return .error(HTTPStatus(code: 503), .unavailable, "the harness is not storing results now") }
             self.recordResult(result, path: "http")
             return .reply(Self.receipt(result.actionId, .result))
         }

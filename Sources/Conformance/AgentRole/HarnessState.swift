@@ -10,6 +10,8 @@ struct HarnessScript: Sendable {
     var pushMissedPongLimit: UInt32 = 3
     /// Envelopes every heartbeat reply carries until the agent acknowledges or reports on them.
     var heartbeatActions: [ActionEnvelope] = []
+    /// How many more `POST /eacp/v1/actions/result` requests to answer 503 without storing the result.
+    var failedResultPosts = 0
     /// When false, push channel upgrades are answered 503, as by a server whose push service is down.
     var acceptPushChannels = true
     /// When false, security event batches are answered 503 with Retry-After, so nothing is acknowledged.
