@@ -17,8 +17,8 @@ struct TLSClientInteropTests {
 
     static func connectClient(
         to serverFlags: [String], certificate fixtures: TLSFixtures, trusting client: TLSConfiguration,
-        selfCheck: ((UInt16) throws -> Void)? = nil
-    ) throws -> Attempt {
+        selfCheck: ((UInt16) async throws -> Void)? = nil
+    ) async throws -> Attempt {
         let folder = try TemporaryFolder()
         let port = try LoopbackListener.freePort()
         let server = try BackgroundTool(
@@ -27,29 +27,32 @@ struct TLSClientInteropTests {
                 "-cert", try folder.write("server.pem", fixtures.serverCertificate.pem()),
                 "-key", try folder.write("server.key", fixtures.serverKey.pem()),
             ] + serverFlags)
-        try BackgroundTool.waitUntilListening(port: port)
-        try selfCheck?(port)
+        try await offPool { try BackgroundTool.waitUntilListening(port: port) }
+        try await selfCheck?(port)
 
-        let session = try TLSSession(context: TLSContext(configuration: client))
-        let socket = try LoopbackSocket.connect(port: port)
-        let pump = TLSSocketPump(session: session, socket: socket, deadline: Date().addingTimeInterval(TLSTool.timeout))
-        var failure: TLSError?
-        do {
-            try pump.handshake()
-            try pump.write(Array((probe + "\n").utf8))
-            pump.close()
-        } catch let error as TLSError {
-            failure = error
+        let failure: TLSError? = try await offPool {
+            let session = try TLSSession(context: TLSContext(configuration: client))
+            let socket = try LoopbackSocket.connect(port: port)
+            let pump = TLSSocketPump(session: session, socket: socket, deadline: Date().addingTimeInterval(TLSTool.timeout))
+            do {
+                try pump.handshake()
+                try pump.write(Array((probe + "\n").utf8))
+                pump.close()
+                return nil
+            } catch let error as TLSError {
+                return error
+            }
         }
         // NOTE: s_server prints the client's error a moment after the alert arrives; this pause lets that
         // line reach its pipe before the process is stopped. It guards the log checks, not the verdict.
-        Thread.sleep(forTimeInterval: 0.2)
-        return Attempt(error: failure, server: server.stop())
+        try await Task.sleep(for: .milliseconds(200))
+        let output = try await offPool { server.stop() }
+        return Attempt(error: failure, server: output)
     }
 
-    @Test func clientRejectsTLS13OnlyServer() throws {
+    @Test func clientRejectsTLS13OnlyServer() async throws {
         let fixtures = try TLSFixtures()
-        let attempt = try Self.connectClient(
+        let attempt = try await Self.connectClient(
             to: ["-tls1_3"], certificate: fixtures, trusting: fixtures.clientConfiguration())
 
         #expect(attempt.error?.code == .unsupportedProtocolVersion)
@@ -60,15 +63,15 @@ struct TLSClientInteropTests {
     }
 
     @Test(arguments: [("-tls1_1", "TLSv1.1"), ("-tls1", "TLSv1")])
-    func clientFailsAgainstOldVersionServer(flag: String, version: String) throws {
+    func clientFailsAgainstOldVersionServer(flag: String, version: String) async throws {
         let fixtures = try TLSFixtures()
         let securityLevelZero = ["-cipher", "DEFAULT:@SECLEVEL=0"]
-        let attempt = try Self.connectClient(
+        let attempt = try await Self.connectClient(
             to: [flag] + securityLevelZero, certificate: fixtures, trusting: fixtures.clientConfiguration()
         ) { port in
             // Without SECLEVEL=0 this s_server cannot sign and sends internal_error, which would not test
             // the version check at all. So first confirm that it really completes an old handshake.
-            let check = try TLSTool.run(
+            let check = try await TLSTool.run(
                 ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", flag, "-brief"] + securityLevelZero)
             #expect(check.combined.contains("Protocol version: \(version)"))
         }
@@ -82,9 +85,9 @@ struct TLSClientInteropTests {
         #expect(!attempt.server.combined.contains(Self.probe))
     }
 
-    @Test func clientRejectsExpiredCertificate() throws {
+    @Test func clientRejectsExpiredCertificate() async throws {
         let fixtures = try TLSFixtures(serverValidity: TestValidity.expired)
-        let attempt = try Self.connectClient(
+        let attempt = try await Self.connectClient(
             to: ["-tls1_2"], certificate: fixtures, trusting: fixtures.clientConfiguration())
 
         #expect(attempt.error?.code == .peerCertificateRejected)
@@ -94,10 +97,10 @@ struct TLSClientInteropTests {
         #expect(!attempt.server.combined.contains(Self.probe))
     }
 
-    @Test func clientRejectsUntrustedCertificate() throws {
+    @Test func clientRejectsUntrustedCertificate() async throws {
         let fixtures = try TLSFixtures()
         let stranger = try TLSFixtures()
-        let attempt = try Self.connectClient(
+        let attempt = try await Self.connectClient(
             to: ["-tls1_2"], certificate: stranger, trusting: fixtures.clientConfiguration())
 
         #expect(attempt.error?.code == .peerCertificateRejected)
@@ -107,9 +110,9 @@ struct TLSClientInteropTests {
         #expect(!attempt.server.combined.contains(Self.probe))
     }
 
-    @Test func clientRejectsWrongHostCertificate() throws {
+    @Test func clientRejectsWrongHostCertificate() async throws {
         let fixtures = try TLSFixtures()
-        let attempt = try Self.connectClient(
+        let attempt = try await Self.connectClient(
             to: ["-tls1_2"], certificate: fixtures, trusting: fixtures.clientConfiguration(hostName: "eacp.example"))
 
         #expect(attempt.error?.code == .peerCertificateRejected)
@@ -118,9 +121,9 @@ struct TLSClientInteropTests {
         #expect(!attempt.server.combined.contains(Self.probe))
     }
 
-    @Test func clientCompletesWithTLS12Server() throws {
+    @Test func clientCompletesWithTLS12Server() async throws {
         let fixtures = try TLSFixtures()
-        let attempt = try Self.connectClient(
+        let attempt = try await Self.connectClient(
             to: ["-tls1_2"], certificate: fixtures, trusting: fixtures.clientConfiguration())
 
         // The positive control for the tests above: the same path delivers the probe when nothing is wrong.

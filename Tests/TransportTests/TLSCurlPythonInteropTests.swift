@@ -7,8 +7,8 @@ import Testing
     static let body = "heartbeat-body"
 
     /// Runs curl against the test server's heartbeat path, with `options` before the URL.
-    static func curl(_ server: TLSTestServer, caFile: String, _ options: [String]) throws -> ToolResult {
-        try TLSTool.run(
+    static func curl(_ server: TLSTestServer, caFile: String, _ options: [String]) async throws -> ToolResult {
+        try await TLSTool.run(
             [
                 "curl", "-sS", "--max-time", "15", "--cacert", caFile, "-X", "POST", "--data-binary", body,
                 "-H", "Content-Type: application/x-protobuf", "-w", "\n%{http_code}",
@@ -17,12 +17,12 @@ import Testing
     }
 
     @Test(.enabled(if: TLSTool.isInstalled("curl"), "curl is not installed"))
-    func curlCompletesHTTPExchangeOverTLS12() throws {
+    func curlCompletesHTTPExchangeOverTLS12() async throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration(), behavior: .http)
 
-        let result = try Self.curl(
+        let result = try await Self.curl(
             server, caFile: folder.write("ca.pem", fixtures.caPEM), ["--tlsv1.2", "--tls-max", "1.2"])
 
         #expect(result.exitCode == 0)
@@ -41,12 +41,12 @@ import Testing
             ["--tlsv1.1", "--tls-max", "1.1", "--ciphers", "DEFAULT:@SECLEVEL=0"],
             ["--tlsv1.0", "--tls-max", "1.0", "--ciphers", "DEFAULT:@SECLEVEL=0"],
         ])
-    func curlOtherVersionIsRejected(_ versionOptions: [String]) throws {
+    func curlOtherVersionIsRejected(_ versionOptions: [String]) async throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration(), behavior: .http)
 
-        let result = try Self.curl(server, caFile: folder.write("ca.pem", fixtures.caPEM), versionOptions)
+        let result = try await Self.curl(server, caFile: folder.write("ca.pem", fixtures.caPEM), versionOptions)
 
         #expect(result.exitCode == 35)
         #expect(result.standardError.contains("tlsv1 alert protocol version"))
@@ -75,16 +75,16 @@ import Testing
             sys.exit(3)
         """
 
-    static func python(_ server: TLSTestServer, caFile: String, version: String) throws -> ToolResult {
-        try TLSTool.run([TLSTool.python, "-c", pythonClient, "\(server.port)", caFile, version])
+    static func python(_ server: TLSTestServer, caFile: String, version: String) async throws -> ToolResult {
+        try await TLSTool.run([TLSTool.python, "-c", pythonClient, "\(server.port)", caFile, version])
     }
 
-    @Test func pythonCompletesTLS12() throws {
+    @Test func pythonCompletesTLS12() async throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
-        let result = try Self.python(server, caFile: folder.write("ca.pem", fixtures.caPEM), version: "TLSv1_2")
+        let result = try await Self.python(server, caFile: folder.write("ca.pem", fixtures.caPEM), version: "TLSv1_2")
 
         #expect(result.exitCode == 0)
         #expect(result.standardOutput == "TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256 python-line\n")
@@ -92,12 +92,12 @@ import Testing
     }
 
     @Test(arguments: ["TLSv1_3", "TLSv1_1", "TLSv1"])
-    func pythonOtherVersionIsRejected(_ version: String) throws {
+    func pythonOtherVersionIsRejected(_ version: String) async throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
-        let result = try Self.python(server, caFile: folder.write("ca.pem", fixtures.caPEM), version: version)
+        let result = try await Self.python(server, caFile: folder.write("ca.pem", fixtures.caPEM), version: version)
 
         // TLSV1_ALERT_PROTOCOL_VERSION is the server's alert; a client that rejected its own settings would
         // print NO_CIPHERS_AVAILABLE and send no ClientHello at all.

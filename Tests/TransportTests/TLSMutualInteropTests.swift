@@ -9,7 +9,7 @@ struct TLSMutualInteropTests {
     /// requires one from `fixtures`' CA, and returns curl's result and the server's report.
     static func exchange(
         _ fixtures: TLSFixtures, credentials: ClientCredentials?
-    ) throws
+    ) async throws
         -> (ToolResult, TLSTestServer.Report)
     {
         let folder = try TemporaryFolder()
@@ -21,15 +21,15 @@ struct TLSMutualInteropTests {
                 "--key", try folder.write("agent.key", credentials.key.pem()),
             ]
         }
-        let result = try TLSCurlPythonInteropTests.curl(server, caFile: folder.write("ca.pem", fixtures.caPEM), options)
+        let result = try await TLSCurlPythonInteropTests.curl(server, caFile: folder.write("ca.pem", fixtures.caPEM), options)
         return (result, try server.firstReport())
     }
 
-    @Test func serverSeesAgentFromClientCertificate() throws {
+    @Test func serverSeesAgentFromClientCertificate() async throws {
         let fixtures = try TLSFixtures()
         let credentials = try fixtures.clientCredentials(agentID: "agent-0001")
 
-        let (result, report) = try Self.exchange(fixtures, credentials: credentials)
+        let (result, report) = try await Self.exchange(fixtures, credentials: credentials)
 
         #expect(result.exitCode == 0)
         #expect(result.standardOutput.hasSuffix("\n200"))
@@ -39,10 +39,10 @@ struct TLSMutualInteropTests {
         #expect(report.peer?.subjectAlternativeNames.uris == ["eacp:agent:agent-0001"])
     }
 
-    @Test func serverRejectsMissingClientCertificate() throws {
+    @Test func serverRejectsMissingClientCertificate() async throws {
         let fixtures = try TLSFixtures()
 
-        let (result, report) = try Self.exchange(fixtures, credentials: nil)
+        let (result, report) = try await Self.exchange(fixtures, credentials: nil)
 
         #expect(result.exitCode == 35)
         #expect(result.standardError.contains("alert handshake failure"))
@@ -51,11 +51,11 @@ struct TLSMutualInteropTests {
         #expect(report.applicationBytes == [])
     }
 
-    @Test func serverRejectsClientCertificateFromOtherCA() throws {
+    @Test func serverRejectsClientCertificateFromOtherCA() async throws {
         let fixtures = try TLSFixtures()
         let stranger = try TLSFixtures()
 
-        let (result, report) = try Self.exchange(
+        let (result, report) = try await Self.exchange(
             fixtures, credentials: stranger.clientCredentials(agentID: "agent-0002"))
 
         #expect(result.exitCode == 35)
@@ -65,11 +65,11 @@ struct TLSMutualInteropTests {
         #expect(report.peer == nil)
     }
 
-    @Test func serverRejectsExpiredClientCertificate() throws {
+    @Test func serverRejectsExpiredClientCertificate() async throws {
         let fixtures = try TLSFixtures()
         let credentials = try fixtures.clientCredentials(agentID: "agent-0003", validity: TestValidity.expired)
 
-        let (result, report) = try Self.exchange(fixtures, credentials: credentials)
+        let (result, report) = try await Self.exchange(fixtures, credentials: credentials)
 
         // curl 7.88 turns a received certificate_expired alert into exit code 60 and its generic text about
         // failing to verify the server, although here the server rejected curl's certificate.

@@ -23,11 +23,11 @@ struct TLSServerInteropTests {
     ]
 
     @Test(arguments: rejectedVersions)
-    func serverRejectsVersionWithProtocolVersionAlert(_ version: RejectedVersion) throws {
+    func serverRejectsVersionWithProtocolVersionAlert(_ version: RejectedVersion) async throws {
         let fixtures = try TLSFixtures()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
-        let result = try TLSTool.run(
+        let result = try await TLSTool.run(
             ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", version.flag, "-msg"]
                 + Self.securityLevelZero)
 
@@ -45,13 +45,13 @@ struct TLSServerInteropTests {
         #expect(report.applicationBytes == [])
     }
 
-    @Test func serverCompletesTLS12AndEchoes() throws {
+    @Test func serverCompletesTLS12AndEchoes() async throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()
         let caFile = try folder.write("ca.pem", fixtures.caPEM)
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
-        let result = try TLSTool.run(
+        let result = try await TLSTool.run(
             [
                 "openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_2", "-CAfile", caFile,
                 "-verify_return_error", "-servername", "localhost", "-alpn", "http/1.1", "-ign_eof",
@@ -73,11 +73,11 @@ struct TLSServerInteropTests {
         #expect(report.applicationBytes == Array("heartbeat-probe\n".utf8))
     }
 
-    @Test func serverRejectsClientWithoutAEADSuites() throws {
+    @Test func serverRejectsClientWithoutAEADSuites() async throws {
         let fixtures = try TLSFixtures()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
-        let result = try TLSTool.run(
+        let result = try await TLSTool.run(
             ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_2", "-cipher", "AES128-SHA256"])
 
         #expect(result.exitCode == 1)
@@ -90,12 +90,12 @@ struct TLSServerInteropTests {
         #expect(report.tlsError?.alert?.alertDescription == .handshakeFailure)
     }
 
-    @Test func serverRejectsRenegotiation() throws {
+    @Test func serverRejectsRenegotiation() async throws {
         let fixtures = try TLSFixtures()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration())
 
         // s_client reads a line holding only "R" as a request to renegotiate (not with -ign_eof).
-        let result = try TLSTool.run(
+        let result = try await TLSTool.run(
             ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_2", "-msg"], input: "R\n")
 
         let helloCount = result.combined.components(separatedBy: "], ClientHello").count - 1

@@ -15,12 +15,12 @@ import Testing
     }
 
     @Test(.enabled(if: isEnabled, "set EACP_TESTSSL=1 and install testssl.sh to run testssl"))
-    func testsslFindsOnlyTLS12WithAEAD() throws {
+    func testsslFindsOnlyTLS12WithAEAD() async throws {
         let fixtures = try TLSFixtures()
         let folder = try TemporaryFolder()
         let server = try TLSTestServer(configuration: fixtures.serverConfiguration(), behavior: .http)
 
-        let result = try TLSTool.run(
+        let result = try await TLSTool.run(
             [Self.script, "\(server.port)", folder.write("ca.pem", fixtures.caPEM)], timeout: 180)
 
         #expect(result.exitCode == 0, "\(result.combined)")

@@ -15,8 +15,14 @@ enum TLSTool {
     static let timeout: TimeInterval = 20
 
     /// Runs `arguments[0]` from PATH with the rest as its arguments, `input` on standard input, and
-    /// waits for it to exit. A run that outlives `timeout` is killed.
-    static func run(_ arguments: [String], input: String = "", timeout: TimeInterval = timeout) throws -> ToolResult {
+    /// waits for it to exit on a thread of its own, so a long peer does not hold a thread of the small
+    /// cooperative pool that runs the servers' handlers. A run that outlives `timeout` is killed.
+    static func run(_ arguments: [String], input: String = "", timeout: TimeInterval = timeout) async throws -> ToolResult {
+        try await offPool { try runBlocking(arguments, input: input, timeout: timeout) }
+    }
+
+    /// Runs a tool like `run` on the calling thread.
+    static func runBlocking(_ arguments: [String], input: String = "", timeout: TimeInterval = timeout) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -57,7 +63,7 @@ enum TLSTool {
 
     /// True when `name` is on PATH.
     static func isInstalled(_ name: String) -> Bool {
-        (try? run(["sh", "-c", "command -v \(name)"]).exitCode) == 0
+        (try? runBlocking(["sh", "-c", "command -v \(name)"]).exitCode) == 0
     }
 }
 

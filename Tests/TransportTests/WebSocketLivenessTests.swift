@@ -25,8 +25,9 @@ private func sendBinary(_ raw: RawClient, _ payload: [UInt8]) {
 @Suite struct WebSocketLivenessTests {
     @Test func livenessCountsMissedPongsAndPongResets() async throws {
         var configuration = WebSocketConfiguration()
-        configuration.pingInterval = .milliseconds(100)
-        // A limit far above what the test waits for, so a slow machine cannot close the socket first.
+        // A limit far above what the test waits for, so a slow machine cannot close the socket first, and an
+        // interval long enough that the count stays below its earlier value for a while after the pong.
+        configuration.pingInterval = .milliseconds(300)
         configuration.missedPongLimit = 1_000
         let accepted = Eventually<WebSocket>()
         try await withTestServer(router: capturingRouter(configuration, accepted: accepted)) { _, _, port in
@@ -43,7 +44,7 @@ private func sendBinary(_ raw: RawClient, _ payload: [UInt8]) {
 
             raw.send(WebSocketFrame(opcode: .pong).encode(maskingKey: [1, 2, 3, 4]))
             try await waitUntil { webSocket.liveness.lastPongReceived != nil }
-            #expect(webSocket.liveness.missedPongs < missing.missedPongs)
+            try await waitUntil { webSocket.liveness.missedPongs < missing.missedPongs }
             #expect(webSocket.closeResult == nil)
         }
     }
