@@ -24,12 +24,10 @@ enum AgentActionCases {
         try context.require(!acks.isEmpty, "the agent sent a result for \(envelope.actionId) but no ActionAck")
         try context.require(result.kind == envelope.kind, "the result's kind is \(result.kind), the action's \(envelope.kind)")
         try context.require(result.state != .unspecified, "the result has no terminal state")
-        // NOTE: EACP-ACTION-019 asks for an error code in every result but a success, yet names none for
-        // EXPIRED or CANCELLED, so the rule is checked only for the other states.
-        if ![ActionTerminalState.expired, .cancelled].contains(result.state) {
-            try context.require((result.errorCode == .unspecified) == (result.state == .succeeded),
-                                "the result is \(result.state) with error code \(result.errorCode)")
-        }
+        // Failed and rejected results name a cause; the other terminal states have none.
+        let needsCause = [ActionTerminalState.failed, .rejected].contains(result.state)
+        try context.require((result.errorCode != .unspecified) == needsCause,
+                            "the result is \(result.state) with error code \(result.errorCode)")
         return result
     }
 
