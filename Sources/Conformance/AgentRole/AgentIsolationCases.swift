@@ -8,7 +8,7 @@ import Foundation
 /// which sees only the agent's own connections to its server, so no case checks the block itself.
 enum AgentIsolationCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [isolateAndCancel(harness), survivesRestart(harness)]
+        [isolateAndCancel(harness), survivesRestart(harness), proxyChangeWhileIsolated(harness)]
     }
 
     static func isolate(_ allowedHosts: [String]) -> ActionEnvelope.Parameters {
@@ -125,6 +125,45 @@ enum AgentIsolationCases {
             try context.require(
                 after?.isolation?.status == .notIsolated,
                 "after CANCEL_ISOLATION and a restart the agent reports \(describe(after?.isolation))")
+        }
+    }
+
+    static func proxyChangeWhileIsolated(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent(
+            "agent.isolation.proxy-change-while-isolated",
+            "While isolated, a proxy on another loopback address is confirmed and disabled, and isolation stays in force",
+            ["EACP-ISOLATION-002"], harness, profile: .proxy, timeout: .seconds(60)
+        ) { harness, context in
+            // Another address than the server's, so that only an exemption for the proxy lets the agent reach it.
+            let proxy = try HarnessProxy(backendPort: harness.front.backendPort, host: "127.0.0.2")
+            defer { proxy.stop() }
+            harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
+            defer { harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 } }
+            let isolated = try await runAndReport(.isolateEndpoint, isolate([]), "ISOLATE_ENDPOINT", harness, context)
+            try context.require(
+                isolated.isolation?.status == .isolated,
+                "after ISOLATE_ENDPOINT succeeded the agent reports \(describe(isolated.isolation))")
+
+            let envelope = harness.envelope(
+                .setEndpointProxy,
+                AgentProxyCases.setProxy(host: proxy.host, port: UInt32(proxy.port), confirmTimeoutMs: 5_000))
+            AgentProxyCases.deliver(envelope, harness)
+            let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
+            try context.require(
+                result.state == .succeeded,
+                "SET_ENDPOINT_PROXY while isolated ended \(result.state) \(result.errorCode): \(result.detail)")
+            let through = try await AgentProxyCases.heartbeatNow(harness, context)
+            try context.require(
+                through.isolation?.status == .isolated && through.proxy?.mode == .proxyConfirmed,
+                "after a proxy change while isolated the agent reports \(describe(through.isolation)), "
+                    + AgentProxyCases.describe(through.proxy))
+
+            try await AgentProxyCases.disable(proxy, harness, context)
+            let cancelled = try await runAndReport(
+                .cancelIsolation, .cancelIsolation(CancelIsolationParameters()), "CANCEL_ISOLATION", harness, context)
+            try context.require(
+                cancelled.isolation?.status == .notIsolated,
+                "after CANCEL_ISOLATION succeeded the agent reports \(describe(cancelled.isolation))")
         }
     }
 }

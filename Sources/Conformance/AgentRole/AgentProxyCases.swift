@@ -10,7 +10,7 @@ enum AgentProxyCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
         [
             invalidParameters(harness), confirmedAndDisabled(harness), unconfirmedReverted(harness),
-            pendingAcrossRestarts(harness),
+            revertsToSavedProxy(harness), pendingAcrossRestarts(harness),
         ]
     }
 
@@ -307,6 +307,53 @@ enum AgentProxyCases {
                 "the agent restarted past the deadline tried the proxy before it reverted")
             try context.require(
                 first.proxy?.mode == .direct, "the agent restarted past the deadline reports \(describe(first.proxy))")
+        }
+    }
+
+    static func revertsToSavedProxy(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent(
+            "agent.proxy.reverts-to-saved-proxy",
+            "An unconfirmed change made while a proxy is confirmed goes back to that proxy, and its failure travels through it",
+            ["EACP-PROXY-001", "EACP-PROXY-003"], harness, profile: .proxy, timeout: .seconds(60)
+        ) { harness, context in
+            let saved = try HarnessProxy(backendPort: harness.front.backendPort)
+            defer { saved.stop() }
+            let rejecting = try HarnessProxy(backendPort: harness.front.backendPort)
+            defer { rejecting.stop() }
+            rejecting.rejectionStatus.update { $0 = 403 }
+
+            let first = harness.envelope(
+                .setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(saved.port), confirmTimeoutMs: 10_000))
+            deliver(first, harness)
+            let confirmed = try await AgentActionCases.requireAnswered(first, harness, context)
+            try context.require(
+                confirmed.state == .succeeded,
+                "SET_ENDPOINT_PROXY through a working proxy ended \(confirmed.state) \(confirmed.errorCode): \(confirmed.detail)"
+            )
+            // From the confirmation on, every new connection goes through the saved proxy.
+            let relays = harness.front.relayCount
+
+            let changed = ContinuousClock.now
+            let second = harness.envelope(
+                .setEndpointProxy, setProxy(host: "127.0.0.1", port: UInt32(rejecting.port), confirmTimeoutMs: 2_000))
+            deliver(second, harness)
+            let failed = try await AgentActionCases.requireAnswered(second, harness, context)
+            try context.require(
+                failed.state == .failed && failed.errorCode == .proxyNotConfirmed,
+                "an unconfirmed change ended \(failed.state) \(failed.errorCode), expected FAILED PROXY_NOT_CONFIRMED")
+            try context.require(!rejecting.requests(after: changed).isEmpty, "the agent never tried the second proxy")
+            try context.require(
+                !saved.requests(after: changed).isEmpty,
+                "the result of the unconfirmed change did not come through the saved proxy")
+            try context.require(
+                harness.front.relayCount == relays, "the agent connected directly instead of through the saved proxy")
+
+            let after = try await heartbeatNow(harness, context)
+            try context.require(
+                after.proxy?.mode == .proxyConfirmed && after.proxy?.port == UInt32(saved.port),
+                "after the revert the agent reports \(describe(after.proxy)), expected the saved proxy at port \(saved.port)"
+            )
+            try await disable(saved, harness, context)
         }
     }
 }

@@ -43,11 +43,15 @@ final class HarnessProxy: @unchecked Sendable {
     let probeOutcomes = LockedValue<[AgentProbe.Outcome]>([])
     private let running = LockedValue(true)
 
+    /// The loopback address the proxy listens on.
+    let host: String
     var port: UInt16 { listener.port }
 
-    /// Listens on a loopback port and relays accepted tunnels to `backendPort` on 127.0.0.1.
-    init(backendPort: UInt16) throws {
-        listener = try ProbeListener()
+    /// Listens on a port of `host`, a loopback address, and relays accepted tunnels to `backendPort`
+    /// on 127.0.0.1.
+    init(backendPort: UInt16, host: String = "127.0.0.1") throws {
+        listener = try ProbeListener(host: host)
+        self.host = host
         self.backendPort = backendPort
         Thread.detachNewThread { [self] in acceptLoop() }
     }

@@ -108,8 +108,12 @@ public final class ProbeListener: @unchecked Sendable {
     public let descriptor: Int32
     public let port: UInt16
 
-    /// Listens on 127.0.0.1 at `port`, or at a port the kernel picks when it is 0.
-    public init(port: UInt16 = 0) throws {
+    /// Listens on `host`, an IPv4 loopback address such as 127.0.0.2, at `port`, or at a port the
+    /// kernel picks when it is 0.
+    public init(port: UInt16 = 0, host: String = "127.0.0.1") throws {
+        guard host.hasPrefix("127."), inet_addr(host) != in_addr_t.max else {
+            throw ProbeError("\(host) is not an IPv4 loopback address")
+        }
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw ProbeError("socket() failed: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
@@ -117,14 +121,14 @@ public final class ProbeListener: @unchecked Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0, listen(descriptor, 64) == 0 else {
             let message = String(cString: strerror(errno))
             _ = Glibc.close(descriptor)
-            throw ProbeError("cannot listen on 127.0.0.1:\(port): \(message)")
+            throw ProbeError("cannot listen on \(host):\(port): \(message)")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {

@@ -81,5 +81,13 @@ extension BrokenVariantCatalog {
             "terminal-feeds-unknown-session", role: .agent, breaks: ["EACP-TERMINAL-008"],
             caughtBy: ["agent.terminal.server-close-and-unknown-sessions"],
             "writes TerminalData of an unknown session into an open one"),
+        BrokenVariantEntry(
+            "isolation-blocks-proxy", role: .agent, breaks: ["EACP-ISOLATION-002"],
+            caughtBy: ["agent.isolation.proxy-change-while-isolated"],
+            "blocks its connections to a proxy set while isolated"),
+        BrokenVariantEntry(
+            "reverts-to-direct", role: .agent, breaks: ["EACP-PROXY-003"],
+            caughtBy: ["agent.proxy.reverts-to-saved-proxy"],
+            "reverts an unconfirmed proxy change to direct connections instead of the saved proxy"),
     ]
 }

@@ -54,7 +54,7 @@ extension Agent {
         guard !BrokenVariant.isActive(.neverRevertsProxy) else { return }
         try localState.update { state in
             guard state.pendingProxyChange == pending else { return }
-            state.proxy = pending.previous
+            state.proxy = BrokenVariant.isActive(.revertsToDirect) ? LocalState.ProxySetting() : pending.previous
             state.proxyActionID = ""
             state.pendingProxyChange = nil
         }

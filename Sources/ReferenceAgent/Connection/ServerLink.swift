@@ -73,10 +73,12 @@ public final class ServerLink: Sendable {
         let (context, proxy, allowed) = state.withLock { ($0.context, $0.proxy, $0.isolationAllowedHosts) }
         if let allowed {
             // The management channel always stays reachable: the server's host and the proxy in use.
-            let management: Set = BrokenVariant.isActive(.isolationBlocksServer) ? [] : [serverURL.host, proxy.host]
-            let reachable = allowed.union(management)
-            guard reachable.contains(serverURL.host) else {
-                throw RequestFailure(.blockedByIsolation, "isolation blocks \(serverURL.host)")
+            var management: Set = [serverURL.host, proxy.host]
+            if BrokenVariant.isActive(.isolationBlocksServer) { management = [] }
+            if BrokenVariant.isActive(.isolationBlocksProxy) { management = [serverURL.host] }
+            let dialed = proxy.isDirect || bypassingProxy ? serverURL.host : proxy.host
+            guard allowed.union(management).contains(dialed) else {
+                throw RequestFailure(.blockedByIsolation, "isolation blocks \(dialed)")
             }
         }
         let host = serverURL.host

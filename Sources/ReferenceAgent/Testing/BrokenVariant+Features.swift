@@ -21,6 +21,11 @@ extension BrokenVariant {
     static let isolationNotReported = BrokenVariant("isolation-not-reported")
     /// Blocks the agent's own connections to its server while isolated (breaks EACP-ISOLATION-002).
     static let isolationBlocksServer = BrokenVariant("isolation-blocks-server")
+    /// Blocks the agent's connections to a proxy set while isolated (breaks EACP-ISOLATION-002).
+    static let isolationBlocksProxy = BrokenVariant("isolation-blocks-proxy")
+    /// Reverts an unconfirmed proxy change to direct connections instead of the saved setting (breaks
+    /// EACP-PROXY-003).
+    static let revertsToDirect = BrokenVariant("reverts-to-direct")
     /// Drops isolation when the agent starts (breaks EACP-ISOLATION-003).
     static let forgetsIsolationAtStart = BrokenVariant("forgets-isolation-at-start")
     /// Fails `CANCEL_ISOLATION` on an endpoint that is not isolated (breaks EACP-ISOLATION-004).
