@@ -9,6 +9,6 @@ public enum ServerCases {
             + ServerUploadCases.all(target) + ServerLogCases.all(target)
             + ServerLimitCases.all(target) + ServerPushCases.all(target) + ServerFieldLimitCases.all(target)
             + ServerErrorCases.all(target) + ServerTerminalCases.all(target)
-            + ServerLogOrderCases.all(target)
+            + ServerLogOrderCases.all(target) + ServerResponseCases.all(target)
     }
 }

@@ -127,5 +127,45 @@ extension BrokenVariantCatalog {
             "omits-allow-header", role: .server, breaks: ["EACP-TRANSPORT-007"],
             caughtBy: ["server.transport.error-statuses"],
             "sends 405 under /eacp/v1/ without an Allow header"),
+        BrokenVariantEntry(
+            "empty-error-message", role: .server, breaks: ["EACP-ERROR-003"],
+            caughtBy: ["server.enroll.rejects-invalid-request"],
+            "sends every ErrorReply with an empty message"),
+        BrokenVariantEntry(
+            "not-found-as-bad-request", role: .server, breaks: ["EACP-ERROR-001"],
+            caughtBy: ["server.transport.error-statuses"],
+            "sends NOT_FOUND with status 400 instead of 404"),
+        BrokenVariantEntry(
+            "omits-success-content-type", role: .server, breaks: ["EACP-TRANSPORT-004"],
+            caughtBy: ["server.transport.success-responses"],
+            "sends success responses without Content-Type application/x-protobuf"),
+        BrokenVariantEntry(
+            "closes-undecodable-with-1008", role: .server, breaks: ["EACP-PUSH-004", "EACP-ERROR-002"],
+            caughtBy: ["server.push.closes-on-bad-message"],
+            "closes the push channel with 1008 instead of 1007 when a message does not decode"),
+        BrokenVariantEntry(
+            "ignores-range-header", role: .server, breaks: ["EACP-TRANSPORT-013"],
+            caughtBy: ["server.content.offer-table"],
+            "serves the whole package with 200 for a GET with a Range header"),
+        BrokenVariantEntry(
+            "numbers-actions-from-two", role: .server, breaks: ["EACP-ACTION-001"],
+            caughtBy: ["server.actions.heartbeat-order"],
+            "numbers each agent's actions from 2 instead of 1"),
+        BrokenVariantEntry(
+            "changes-redelivered-envelope", role: .server, breaks: ["EACP-ACTION-002"],
+            caughtBy: ["server.actions.push-closed-goes-to-heartbeat"],
+            "gives a pushed action another created_unix_ms when a heartbeat reply carries it"),
+        BrokenVariantEntry(
+            "resumes-at-chunk-offset", role: .server, breaks: ["EACP-UPLOAD-004"],
+            caughtBy: ["server.uploads.append-resume-complete"],
+            "returns a misplaced chunk's own offset as next_offset instead of the stored length"),
+        BrokenVariantEntry(
+            "reopens-complete-upload", role: .server, breaks: ["EACP-UPLOAD-006"],
+            caughtBy: ["server.uploads.append-resume-complete"],
+            "says complete false for chunks of a complete upload"),
+        BrokenVariantEntry(
+            "forwards-after-agent-close", role: .server, breaks: ["EACP-TERMINAL-004"],
+            caughtBy: ["server.terminal.relay"],
+            "keeps relaying administrator input after the agent's TerminalClose"),
     ]
 }

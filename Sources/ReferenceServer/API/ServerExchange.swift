@@ -35,8 +35,9 @@ public struct ServerResponse: Sendable {
 
     /// A 200 response carrying one encoded message.
     public static func message(_ message: some WireMessage, status: HTTPStatus = .ok) -> ServerResponse {
-        ServerResponse(
-            status: status, headers: ["Content-Type": ProtocolFailure.mediaType], body: BrokenVariant.framed(message.wireBytes()))
+        let headers: HTTPHeaders = BrokenVariant.isActive(.omitsSuccessContentType) && status == .ok
+            ? [:] : ["Content-Type": ProtocolFailure.mediaType]
+        return ServerResponse(status: status, headers: headers, body: BrokenVariant.framed(message.wireBytes()))
     }
 }
 
@@ -63,7 +64,7 @@ public struct ProtocolFailure: Error, Hashable, Sendable, CustomStringConvertibl
         case .badRequest, .malformedMessage, .unspecified, .unrecognized: .badRequest
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
-        case .notFound: .notFound
+        case .notFound: BrokenVariant.isActive(.notFoundAsBadRequest) ? .badRequest : .notFound
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .rateLimited: .tooManyRequests
@@ -80,7 +81,7 @@ public struct ProtocolFailure: Error, Hashable, Sendable, CustomStringConvertibl
     public var response: ServerResponse {
         var reply = ErrorReply()
         reply.code = code
-        reply.message = String(decoding: Array(message.utf8.prefix(1024)), as: UTF8.self)
+        reply.message = BrokenVariant.isActive(.emptyErrorMessage) ? "" : String(decoding: Array(message.utf8.prefix(1024)), as: UTF8.self)
         reply.retryAfterMs = retryAfterMs
         var response = ServerResponse.message(reply, status: Self.status(for: code))
         if retryAfterMs > 0 && !BrokenVariant.isActive(.omitsRetryAfter) {

@@ -44,7 +44,7 @@ struct UploadHandler {
         // An empty chunk requests the resume point. A chunk at any offset other than the stored length
         // gets the same receipt and stores nothing, so the agent continues from `next_offset`.
         if upload.complete || chunk.chunk.isEmpty || Int64(chunk.offset) != upload.receivedOffset {
-            return .message(Self.receipt(upload))
+            return .message(BrokenVariant.uploadReceipt(Self.receipt(upload), for: chunk))
         }
         return .message(try store(chunk, into: upload, now: now))
     }

@@ -178,7 +178,7 @@ extension ActionDelivery {
         var envelopes: [ActionEnvelope] = []
         var budget = Self.pendingActionsByteBudget
         for record in pending {
-            let envelope: ActionEnvelope
+            var envelope: ActionEnvelope
             do {
                 envelope = try ActionEnvelopes.envelope(for: record)
             } catch {
@@ -195,6 +195,8 @@ extension ActionDelivery {
                     continue
                 }
             }
+            if record.state != .queued && BrokenVariant.isActive(.changesRedeliveredEnvelope) { envelope.createdUnixMs += 1 }
+
             // An envelope takes its bytes, a one-byte tag and a length prefix of at most 5 bytes. The
             // actions stay in order, so the first one that does not fit ends the list.
             let cost = envelope.wireBytes().count + 6

@@ -7,7 +7,7 @@ enum ActionEnvelopes {
         var envelope = ActionEnvelope()
         envelope.actionId = record.action.actionID
         envelope.kind = ActionKind(rawValue: record.action.kind)
-        envelope.sequenceNumber = UInt64(record.sequenceNumber)
+        envelope.sequenceNumber = UInt64(record.sequenceNumber) + (BrokenVariant.isActive(.numbersActionsFromTwo) ? 1 : 0)
         envelope.createdUnixMs = record.action.createdUnixMs
         envelope.notBeforeUnixMs = record.action.notBeforeUnixMs
         envelope.expiresUnixMs = record.action.expiresUnixMs

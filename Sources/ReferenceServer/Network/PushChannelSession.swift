@@ -85,7 +85,7 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
     /// Handles one agent message. Returns false after closing the channel for a message that breaks a rule.
     private func handle(_ bytes: [UInt8]) -> Bool {
         guard let message = try? PushMessage(wireBytes: bytes) else {
-            close(code: 1007, reason: "the message is not a valid PushMessage")
+            close(code: BrokenVariant.isActive(.closesUndecodableWith1008) ? 1008 : 1007, reason: "the message is not a valid PushMessage")
             return false
         }
         // A direction or payload this revision of the schema does not know may come from a newer agent.

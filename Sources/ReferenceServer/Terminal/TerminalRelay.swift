@@ -165,7 +165,7 @@ public final class TerminalRelay: Sendable {
         }
         if case .terminalOpen = payload { session.markOpened() }
         session.forwardToAdministrator(payload)
-        if case .terminalClose(let close) = payload {
+        if case .terminalClose(let close) = payload, !BrokenVariant.isActive(.forwardsAfterAgentClose) {
             end(session, auditReason: "closed by the agent: \(close.reason)", agentClose: nil, administratorClose: nil)
         }
     }

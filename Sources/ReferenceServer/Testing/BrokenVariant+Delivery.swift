@@ -123,4 +123,43 @@ extension BrokenVariant {
                 id: record.action.actionID, expectedStates: [record.state], update: ActionUpdate(state: record.state, outcome: outcome))
         }
     }
+
+    /// Sends every `ErrorReply` with an empty message (breaks EACP-ERROR-003). Switched in
+    /// `ProtocolFailure.response`.
+    static let emptyErrorMessage = BrokenVariant("empty-error-message")
+    /// Sends NOT_FOUND with status 400 instead of 404 (breaks EACP-ERROR-001). Switched in
+    /// `ProtocolFailure.status`.
+    static let notFoundAsBadRequest = BrokenVariant("not-found-as-bad-request")
+    /// Sends success responses without `Content-Type: application/x-protobuf` (breaks
+    /// EACP-TRANSPORT-004). Switched in `ServerResponse.message`.
+    static let omitsSuccessContentType = BrokenVariant("omits-success-content-type")
+    /// Closes the push channel with 1008 instead of 1007 when a message does not decode (breaks
+    /// EACP-PUSH-004 and EACP-ERROR-002). Switched in `PushChannelSession.handle`.
+    static let closesUndecodableWith1008 = BrokenVariant("closes-undecodable-with-1008")
+    /// Serves the whole package with 200 for a request with a Range header (breaks EACP-TRANSPORT-013).
+    /// Switched in `DownloadHandlers.serve`.
+    static let ignoresRangeHeader = BrokenVariant("ignores-range-header")
+    /// Numbers each agent's actions from 2 instead of 1 (breaks EACP-ACTION-001). Switched in
+    /// `ActionEnvelopes.envelope`.
+    static let numbersActionsFromTwo = BrokenVariant("numbers-actions-from-two")
+    /// Gives an action sent before a later `created_unix_ms` in heartbeat replies, so its envelope
+    /// differs between deliveries (breaks EACP-ACTION-002). Switched in `ActionDelivery.heartbeatPending`.
+    static let changesRedeliveredEnvelope = BrokenVariant("changes-redelivered-envelope")
+    /// Returns the chunk's own offset as `next_offset` for a chunk at the wrong offset (breaks
+    /// EACP-UPLOAD-004). Switched in `UploadHandler.handle` through `uploadReceipt`.
+    static let resumesAtChunkOffset = BrokenVariant("resumes-at-chunk-offset")
+    /// Says `complete` false in receipts for chunks of a complete upload (breaks EACP-UPLOAD-006).
+    /// Switched in `UploadHandler.handle` through `uploadReceipt`.
+    static let reopensCompleteUpload = BrokenVariant("reopens-complete-upload")
+    /// Keeps relaying a terminal session after the agent's `TerminalClose` (breaks EACP-TERMINAL-004).
+    /// Switched in `TerminalRelay.agentFrame`.
+    static let forwardsAfterAgentClose = BrokenVariant("forwards-after-agent-close")
+
+    /// Returns `receipt`, the response to a chunk that stores nothing, as the upload variants change it.
+    static func uploadReceipt(_ receipt: UploadReceipt, for chunk: UploadChunk) -> UploadReceipt {
+        var changed = receipt
+        if isActive(.resumesAtChunkOffset) && !receipt.complete && !chunk.chunk.isEmpty { changed.nextOffset = chunk.offset }
+        if isActive(.reopensCompleteUpload) && receipt.complete { changed.complete = false }
+        return changed
+    }
 }
