@@ -167,5 +167,17 @@ extension BrokenVariantCatalog {
             "forwards-after-agent-close", role: .server, breaks: ["EACP-TERMINAL-004"],
             caughtBy: ["server.terminal.relay"],
             "keeps relaying administrator input after the agent's TerminalClose"),
+        BrokenVariantEntry(
+            "repushes-after-ack-timeout", role: .server, breaks: ["EACP-ACTION-008"],
+            caughtBy: ["server.actions.unacked-push-goes-to-heartbeat"],
+            "pushes an action again after its ack timed out instead of leaving it to the heartbeat path"),
+        BrokenVariantEntry(
+            "resumes-reused-upload-id", role: .server, breaks: ["EACP-UPLOAD-008"],
+            caughtBy: ["server.uploads.unknown-or-other-action"],
+            "answers a chunk whose upload id belongs to another action with that upload's receipt"),
+        BrokenVariantEntry(
+            "stores-rejected-batch", role: .server, breaks: ["EACP-ERROR-009", "EACP-EVENT-008"],
+            caughtBy: ["server.events.rejects-invalid-batch"],
+            "stores the events of a batch it answers with 400 for a repeated event id"),
     ]
 }

@@ -15,6 +15,7 @@ struct TelemetryHandlers {
         guard (1...Self.maximumEventsPerBatch).contains(batch.events.count) else {
             throw ProtocolFailure(.badRequest, "a batch holds 1 to 500 events, not \(batch.events.count)")
         }
+        if BrokenVariant.isActive(.storesRejectedBatch) { try storeBeforeChecks(batch, agentID: agent.agentID) }
         guard Set(batch.events.map(\.eventId)).count == batch.events.count || BrokenVariant.isActive(.acceptsRepeatedEventIDs) else {
             throw ProtocolFailure(.badRequest, "two events of the batch have the same event_id")
         }

@@ -36,6 +36,11 @@ struct UploadHandler {
         do {
             upload = try context.store.beginUpload(proposal)
         } catch where error.code == .conflict {
+            if BrokenVariant.isActive(.resumesReusedUploadID),
+                let existing = try? context.store.upload(agentID: agent.agentID, uploadID: chunk.uploadId)
+            {
+                return .message(Self.receipt(existing))
+            }
             throw ProtocolFailure(.badRequest, "upload \(chunk.uploadId) was started with another action, size or SHA-256")
         } catch {
             throw ProtocolFailure.storage(error)

@@ -134,6 +134,11 @@ public final class ActionDelivery: Sendable {
     func ackTimedOut(actionID: String) {
         do {
             guard let record = try context.store.action(id: actionID) else { return }
+            if BrokenVariant.isActive(.repushesAfterAckTimeout) {
+                _ = try context.store.updateAction(id: actionID, expectedStates: [.pushed], update: ActionUpdate(state: .queued))
+                pushQueued(agentID: record.action.agentID)
+                return
+            }
             if case .applied(_, _, _, written: true) = try advance(record, .ackTimedOut, write: moveToHeartbeatPath) {
                 context.log.info("action.ack_timeout", ["action": actionID])
             }

@@ -162,4 +162,28 @@ extension BrokenVariant {
         if isActive(.reopensCompleteUpload) && receipt.complete { changed.complete = false }
         return changed
     }
+
+    /// Puts a pushed action whose ack timed out back in the queue, so it is pushed again (breaks
+    /// EACP-ACTION-008). Switched in `ActionDelivery.ackTimedOut`.
+    static let repushesAfterAckTimeout = BrokenVariant("repushes-after-ack-timeout")
+    /// Answers a chunk whose upload id the agent used with another action with that upload's receipt
+    /// instead of 400 (breaks EACP-UPLOAD-008). Switched in `UploadHandler.handle`.
+    static let resumesReusedUploadID = BrokenVariant("resumes-reused-upload-id")
+    /// Stores the events of a batch before checking that their ids differ, so a batch answered with
+    /// 400 leaves its events stored (breaks EACP-ERROR-009 and EACP-EVENT-008). Switched in
+    /// `TelemetryHandlers.events`.
+    static let storesRejectedBatch = BrokenVariant("stores-rejected-batch")
+}
+
+extension TelemetryHandlers {
+    /// Stores every event of `batch` as it is, for `stores-rejected-batch`.
+    func storeBeforeChecks(_ batch: SecurityEventBatch, agentID: String) throws(ProtocolFailure) {
+        let now = context.now
+        let records = batch.events.map { event in
+            SecurityEventRecord(
+                agentID: agentID, eventID: event.eventId, observedUnixMs: event.observedUnixMs, receivedUnixMs: now,
+                eventType: event.eventType, severity: event.severity.rawValue, encoded: event.wireBytes())
+        }
+        _ = try context.stored("store events") { () throws(ServerStoreError) in try context.store.storeEvents(records) }
+    }
 }
