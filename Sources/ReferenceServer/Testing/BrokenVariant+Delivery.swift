@@ -166,10 +166,10 @@ extension BrokenVariant {
     /// Puts a pushed action whose ack timed out back in the queue, so it is pushed again (breaks
     /// EACP-ACTION-008). Switched in `ActionDelivery.ackTimedOut`.
     static let repushesAfterAckTimeout = BrokenVariant("repushes-after-ack-timeout")
-    /// Answers a chunk whose upload id the agent used with another action with that upload's receipt
-    /// instead of 400 (breaks EACP-UPLOAD-008). Switched in `UploadHandler.handle`.
+    /// Returns the existing upload's receipt for a chunk whose upload id the agent used with another
+    /// action, instead of 400 (breaks EACP-UPLOAD-008). Switched in `UploadHandler.handle`.
     static let resumesReusedUploadID = BrokenVariant("resumes-reused-upload-id")
-    /// Stores the events of a batch before checking that their ids differ, so a batch answered with
+    /// Stores the events of a batch before checking that their ids differ, so a batch rejected with
     /// 400 leaves its events stored (breaks EACP-ERROR-009 and EACP-EVENT-008). Switched in
     /// `TelemetryHandlers.events`.
     static let storesRejectedBatch = BrokenVariant("stores-rejected-batch")
