@@ -350,9 +350,10 @@ enum AgentProxyCases {
 
             let after = try await heartbeatNow(harness, context)
             try context.require(
-                after.proxy?.mode == .proxyConfirmed && after.proxy?.port == UInt32(saved.port),
-                "after the revert the agent reports \(describe(after.proxy)), expected the saved proxy at port \(saved.port)"
-            )
+                after.proxy?.mode == .proxyConfirmed && after.proxy?.port == UInt32(saved.port)
+                    && after.proxy?.actionId == first.actionId,
+                "after the revert the agent reports \(describe(after.proxy)), "
+                    + "expected the saved proxy at port \(saved.port) set by \(first.actionId)")
             try await disable(saved, harness, context)
         }
     }

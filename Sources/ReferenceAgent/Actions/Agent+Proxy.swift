@@ -12,8 +12,9 @@ extension Agent {
         do {
             try localState.update { state in
                 let previous = state.pendingProxyChange?.previous ?? state.proxy
+                let previousActionID = state.pendingProxyChange.map { $0.previousActionID ?? "" } ?? state.proxyActionID
                 state.pendingProxyChange = LocalState.PendingProxyChange(
-                    actionID: actionID, previous: previous, deadlineUnixMs: deadline)
+                    actionID: actionID, previous: previous, deadlineUnixMs: deadline, previousActionID: previousActionID)
                 state.proxy = setting
                 state.proxyActionID = actionID
             }
@@ -55,7 +56,7 @@ extension Agent {
         try localState.update { state in
             guard state.pendingProxyChange == pending else { return }
             state.proxy = BrokenVariant.isActive(.revertsToDirect) ? LocalState.ProxySetting() : pending.previous
-            state.proxyActionID = ""
+            state.proxyActionID = pending.previousActionID ?? ""
             state.pendingProxyChange = nil
         }
         applyConnectionSettings()

@@ -27,6 +27,8 @@ public struct LocalState: Codable, Hashable, Sendable {
         public var actionID: String
         public var previous: ProxySetting
         public var deadlineUnixMs: Int64
+        /// The action that set `previous`, restored with it. Nil in state files written before it was kept.
+        public var previousActionID: String?
     }
 
     public struct Isolation: Codable, Hashable, Sendable {
