@@ -194,21 +194,30 @@ enum AgentTerminalCases {
                 "the shell's terminal is \(size ?? "of unknown size"), expected 24x80 (output: \(output(session, harness).suffix(200)))"
             )
 
+            // One command line split over three frames: only input written in order runs it.
+            type("ec", session, sequence: 2, harness)
+            type("ho in-ord", session, sequence: 3, harness)
+            type("er-$((9*9))\n", session, sequence: 4, harness)
+            let ordered = try await awaitOutput(#"in-order-81"#, session, harness)
+            try context.require(
+                ordered != nil,
+                "a command split over three TerminalData frames did not run (output: \(output(session, harness).suffix(200)))")
+
             resize(session, rows: 30, columns: 100, harness)
-            type("echo resized-$(stty size | tr ' ' x)\n", session, sequence: 2, harness)
+            type("echo resized-$(stty size | tr ' ' x)\n", session, sequence: 5, harness)
             let resized = try await awaitOutput(#"resized-(\d+x\d+)"#, session, harness)
             try context.require(
                 resized == "30x100", "after TerminalResize 30x100 the terminal is \(resized ?? "of unknown size")")
 
             resize(session, rows: 1_001, columns: 50, harness)
-            type("echo kept-$(stty size | tr ' ' x)\n", session, sequence: 3, harness)
+            type("echo kept-$(stty size | tr ' ' x)\n", session, sequence: 6, harness)
             let kept = try await awaitOutput(#"kept-(\d+x\d+)"#, session, harness)
             try context.require(
                 kept == "30x100",
                 "after an out-of-range TerminalResize 1001x50 the terminal is \(kept ?? "of unknown size"), expected 30x100"
             )
 
-            type("exit 3\n", session, sequence: 4, harness)
+            type("exit 3\n", session, sequence: 7, harness)
             guard let close = try await awaitClose(session, harness, timeout: .seconds(10)) else {
                 throw CaseStop.failed("no TerminalClose within 10 s after the shell ran exit 3")
             }
