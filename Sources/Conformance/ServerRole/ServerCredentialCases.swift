@@ -52,7 +52,7 @@ enum ServerCredentialCases {
 
     static func certificateOnEveryPath(_ target: ServerTarget) -> ConformanceCase {
         .server("server.auth.certificate-on-every-path",
-                "Every agent path but enroll, downloads and the push channel included, gets 401 without a client certificate",
+                "Every agent path but enroll gets 401 without a client certificate, and a certificate from another CA is rejected",
                 ["EACP-ENROLL-007"], target) { kit in
             let agent = try SimulatedAgent(target: target, version: "1.4", transcript: kit.context.transcript, group: kit.group)
             let posts: [(String, any WireMessage)] = [
@@ -72,6 +72,29 @@ enum ServerCredentialCases {
             let upgrade = try await agent.get("/eacp/v1/push", headers: ServerRevocationCases.pushUpgradeHeaders)
             try kit.expectError((upgrade.status.code, upgrade.body), status: 401, code: .unauthenticated,
                                 "push-channel upgrade without a client certificate")
+            try await requireForeignCertificateRejected(kit)
         }
+    }
+
+    /// Sends a heartbeat with a certificate that names an enrolled agent but comes from another CA, and
+    /// requires a failed handshake or 401.
+    static func requireForeignCertificateRejected(_ kit: ServerCaseKit) async throws {
+        let enrolled = try await kit.enrolledAgent()
+        let foreignCA = try CertificateAuthority.create(commonName: "Conformance foreign CA")
+        let key = try PrivateKey.generateP256()
+        let certificate = try foreignCA.signClientCertificate(
+            request: try CertificateSigningRequest(agentID: "conformance", key: key), agentID: enrolled.agentID)
+        let client = try SimulatedAgent.makeClient(kit.target, identity: (try certificate.pem(), try key.pem()), group: kit.group)
+
+        let what = "a heartbeat with a certificate for \(enrolled.agentID) from another CA"
+        kit.context.transcript.record("agent->server", "POST /eacp/v1/heartbeat", what)
+        let response: HTTPResponse
+        do {
+            response = try await client.post("/eacp/v1/heartbeat", body: enrolled.nextHeartbeat().wireBytes())
+        } catch let error as TLSError {
+            kit.context.transcript.note("the handshake failed: \(error)")
+            return
+        }
+        try kit.expectError((response.status.code, response.body), status: 401, code: .unauthenticated, what)
     }
 }

@@ -6,7 +6,46 @@ import Foundation
 /// repeated and merged fields, and the empty body.
 enum ServerEncodingCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [oneMessagePerBody(target), unknownFieldsAndValues(target), flexibleLayout(target), emptyBody(target)]
+        [
+            oneMessagePerBody(target), unknownFieldsAndValues(target), flexibleLayout(target), emptyBody(target),
+            malformedBodies(target),
+        ]
+    }
+
+    /// Faults that make a body malformed, each after a valid heartbeat prefix, so that a server that
+    /// acts on the part it decoded records that heartbeat. Field 9 is sequence_number (uint64) and field
+    /// 1 is agent_version (string).
+    static let malformedSuffixes: [(String, [UInt8])] = [
+        ("input that ends inside a varint", [0x48, 0x80]),
+        ("a varint of 11 bytes", [0x48] + Array(repeating: 0xFF, count: 10) + [0x01]),
+        ("a 10-byte varint above 64 bits", [0x48] + Array(repeating: 0xFF, count: 9) + [0x02]),
+        ("a tag with wire type 3", [0x4B]),
+        ("a tag with wire type 6", [0x4E]),
+        ("a tag with wire type 7", [0x4F]),
+        ("a tag with field number 0", [0x00, 0x00]),
+        ("a tag with field number 2^29", RawField.varint(UInt64(1) << 32) + [0x00]),
+        ("a length past the end of the body", [0x0A, 0x05, 0x31]),
+        ("an agent_version that is not UTF-8", [0x0A, 0x02, 0xC3, 0x28]),
+        ("sequence_number with wire type 5", [0x4D, 0x01, 0x00, 0x00, 0x00]),
+        ("agent_version with wire type 0", [0x08, 0x01]),
+    ]
+
+    static func malformedBodies(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.encoding.rejects-malformed-bodies",
+                "Each malformed body gets 400 MALFORMED_MESSAGE, and the valid fields before the fault are not acted on",
+                ["EACP-ENCODING-007"], target) { kit in
+            let agent = try await kit.enrolledAgent()
+            for (index, (what, suffix)) in malformedSuffixes.enumerated() {
+                var heartbeat = agent.nextHeartbeat()
+                heartbeat.sequenceNumber = UInt64(100 + index)
+                try kit.expectError(
+                    try await agent.postBytes("/eacp/v1/heartbeat", heartbeat.wireBytes() + suffix, describing: "heartbeat, then \(what)"),
+                    status: 400, code: .malformedMessage, "a heartbeat followed by \(what)")
+            }
+            let state = try await ServerHeartbeatStateCases.recordedState(kit, agent.agentID)
+            try kit.context.require(
+                state.sequence == 1, "the server recorded heartbeat \(state.sequence) from a malformed body; only heartbeat 1 was valid")
+        }
     }
 
     static func oneMessagePerBody(_ target: ServerTarget) -> ConformanceCase {

@@ -81,8 +81,12 @@ extension BrokenVariantCatalog {
             "answers a heartbeat whose push channel status is not a declared value with 400 MALFORMED_MESSAGE"),
         BrokenVariantEntry(
             "answers-malformed-as-bad-request", role: .server, breaks: ["EACP-ENCODING-007"],
-            caughtBy: ["server.transport.error-statuses"],
+            caughtBy: ["server.transport.error-statuses", "server.encoding.rejects-malformed-bodies"],
             "answers a body that does not decode with 400 BAD_REQUEST instead of MALFORMED_MESSAGE"),
+        BrokenVariantEntry(
+            "requires-canonical-encoding", role: .server, breaks: ["EACP-ENCODING-005", "EACP-ENCODING-002"],
+            caughtBy: ["server.encoding.flexible-field-layout", "server.encoding.skips-unknown-fields"],
+            "rejects a body whose fields are not in the order and form this package's encoder writes"),
         BrokenVariantEntry(
             "rejects-empty-body", role: .server, breaks: ["EACP-ENCODING-008"],
             caughtBy: ["server.encoding.empty-body-is-default-message"],

@@ -112,7 +112,9 @@ extension ServerRequest {
             throw ProtocolFailure(.malformedMessage, "the body is empty")
         }
         do {
-            return try Message(wireBytes: body)
+            let message = try Message(wireBytes: body)
+            try BrokenVariant.checkCanonical(message, body: body)
+            return message
         } catch {
             let code: ErrorCode = BrokenVariant.isActive(.answersMalformedAsBadRequest) ? .badRequest : .malformedMessage
             throw ProtocolFailure(code, "the body is not a valid \(Message.protoName): \(error)")

@@ -180,3 +180,17 @@ extension BrokenVariant {
         return .belowActionMinimum(minimum)
     }
 }
+
+extension BrokenVariant {
+    /// Rejects a body that is not in the canonical layout this package's encoder writes: fields out
+    /// of order, repeated or split fields, unpacked repeated scalars or unknown fields first (breaks
+    /// EACP-ENCODING-005 and EACP-ENCODING-002). Switched in `ServerRequest.decodeBody`.
+    static let requiresCanonicalEncoding = BrokenVariant("requires-canonical-encoding")
+
+    /// Throws while `requires-canonical-encoding` is active and `body` differs from the encoding of
+    /// `message`.
+    static func checkCanonical(_ message: some WireMessage, body: [UInt8]) throws(ProtocolFailure) {
+        guard isActive(.requiresCanonicalEncoding), message.wireBytes() != body else { return }
+        throw ProtocolFailure(.malformedMessage, "the body is not in canonical field order")
+    }
+}
