@@ -55,7 +55,7 @@ public final class ReferenceServer: Sendable {
         group = try EventLoopGroup(loopCount: max(1, min(EventLoopGroup.coreCount, 4)))
         server = HTTPServer(
             configuration: configuration, router: ServerRoutes(context: context, delivery: delivery, terminals: terminals).makeRouter(),
-            group: group, makeSecurity: { try TLSSession(context: tlsContext) })
+            group: group, makeSecurity: { BrokenVariant.connectionSecurity(try TLSSession(context: tlsContext)) })
     }
 
     /// Puts actions left `pushed` by an earlier process back on the heartbeat path, starts

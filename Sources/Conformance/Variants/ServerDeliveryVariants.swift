@@ -179,5 +179,9 @@ extension BrokenVariantCatalog {
             "stores-rejected-batch", role: .server, breaks: ["EACP-ERROR-009", "EACP-EVENT-008"],
             caughtBy: ["server.events.rejects-invalid-batch"],
             "stores the events of a batch it answers with 400 for a repeated event id"),
+        BrokenVariantEntry(
+            "serves-plaintext", role: .server, breaks: ["EACP-TRANSPORT-002"],
+            caughtBy: ["server.transport.tls-only"],
+            "serves HTTP without TLS on the same port to a client that does not start a TLS handshake"),
     ]
 }

@@ -1,4 +1,5 @@
 import EACPProtocol
+import EACPTransport
 
 /// Broken variants of limits, transport errors, the push channel, actions, events and uploads.
 /// Each changes one behaviour at the spot named in its comment.
@@ -173,6 +174,48 @@ extension BrokenVariant {
     /// 400 leaves its events stored (breaks EACP-ERROR-009 and EACP-EVENT-008). Switched in
     /// `TelemetryHandlers.events`.
     static let storesRejectedBatch = BrokenVariant("stores-rejected-batch")
+}
+
+extension BrokenVariant {
+    /// Serves HTTP without TLS on the same port to a client whose first byte does not start a TLS
+    /// record (breaks EACP-TRANSPORT-002). Switched in `ReferenceServer.init`.
+    static let servesPlaintext = BrokenVariant("serves-plaintext")
+
+    /// Returns the security layer of a new connection: `tls`, or for `serves-plaintext` a layer that
+    /// falls back to plain text.
+    static func connectionSecurity(_ tls: any StreamSecurity) -> any StreamSecurity {
+        isActive(.servesPlaintext) ? PlaintextFallbackStream(tls: tls) : tls
+    }
+}
+
+/// A security layer that picks TLS or plain text from the first byte the client sends: 0x16, the
+/// TLS handshake record type, keeps TLS. Only the `serves-plaintext` variant uses it.
+final class PlaintextFallbackStream: StreamSecurity {
+    private let tls: any StreamSecurity
+    private var active: (any StreamSecurity)?
+
+    init(tls: any StreamSecurity) { self.tls = tls }
+
+    func receiveInbound(_ bytes: UnsafeRawBufferPointer) {
+        if active == nil, let first = bytes.first {
+            active = first == 0x16 ? tls : PlaintextStream()
+        }
+        active?.receiveInbound(bytes)
+    }
+
+    func advanceHandshake() throws -> Bool { try active?.advanceHandshake() ?? false }
+
+    func readApplicationData(into buffer: inout [UInt8], maximumCount: Int) throws -> StreamReadResult {
+        try active?.readApplicationData(into: &buffer, maximumCount: maximumCount) ?? .needsMoreInput
+    }
+
+    func writeApplicationData(_ bytes: UnsafeRawBufferPointer) throws { try (active ?? tls).writeApplicationData(bytes) }
+
+    func takeOutbound() -> [UInt8] { active?.takeOutbound() ?? [] }
+
+    func closeOutbound() { (active ?? tls).closeOutbound() }
+
+    var peerCertificate: PeerCertificate? { active?.peerCertificate }
 }
 
 extension TelemetryHandlers {
