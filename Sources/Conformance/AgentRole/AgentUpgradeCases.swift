@@ -49,7 +49,7 @@ enum AgentUpgradeCases {
             harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             for offer in offers {
                 let downloads = harness.handlers.observations.value.upgradeDownloads.count
-                try await offerDuring(heartbeats: 2, offer, harness, context)
+                try await offerDuring(heartbeats: 1, offer, harness, context)
                 let fetched = harness.handlers.observations.value.upgradeDownloads.dropFirst(downloads).map(\.value)
                 try context.require(fetched.isEmpty, "after an offer of \(offer.name) the agent downloaded \(fetched)")
             }
@@ -68,7 +68,7 @@ enum AgentUpgradeCases {
             let damaged = Offer("a package that does not match its SHA-256", version: "900.1",
                                 package: Array("conformance upgrade package, damaged\n".utf8),
                                 digest: SHA256Digest.of(Array("conformance upgrade package, intact\n".utf8)))
-            try await offerDuring(heartbeats: 3, damaged, harness, context)
+            try await offerDuring(heartbeats: 2, damaged, harness, context)
             let observations = harness.handlers.observations.value
             let fetched = observations.upgradeDownloads.filter { $0.value == damaged.version }.count
             try context.require(fetched >= 1, "the agent did not download the offered package of version \(damaged.version)")
@@ -84,7 +84,7 @@ enum AgentUpgradeCases {
 
             // Without an offer the record stays until another attempt ends.
             let start = harness.handlers.observations.value.heartbeats.count
-            try await waitForHeartbeats(3, after: start, harness)
+            try await waitForHeartbeats(2, after: start, harness)
             for heartbeat in harness.handlers.observations.value.heartbeats.dropFirst(start) {
                 try context.require(heartbeat.value.lastUpgrade == record,
                                     "a later heartbeat carries last_upgrade \(heartbeat.value.lastUpgrade.map { "\($0)" } ?? "absent")")
