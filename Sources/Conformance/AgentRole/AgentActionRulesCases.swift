@@ -43,8 +43,8 @@ enum AgentActionRulesCases {
     static func waitingAcrossRestart(_ harness: AgentHarness?) -> ConformanceCase {
         .agent(
             "agent.actions.waiting-action-survives-restart",
-            "An acknowledged action still waiting for its not-before time when the agent restarts runs once after it",
-            ["EACP-ACTION-019", "EACP-ACTION-018", "EACP-ACTION-011"], harness, timeout: .seconds(60)
+            "An acknowledged action still waiting for its not-before time when the agent is killed runs once after the restart",
+            ["EACP-ACTION-019", "EACP-ACTION-010", "EACP-ACTION-018", "EACP-ACTION-011"], harness, timeout: .seconds(60)
         ) { harness, context in
             let path = try harness.makeFile("waiting-quarantine.txt")
             var envelope = harness.envelope(.quarantineFile, AgentActionCases.quarantine(path))
@@ -60,9 +60,9 @@ enum AgentActionRulesCases {
             try context.require(
                 harness.handlers.observations.value.results(for: envelope.actionId).isEmpty,
                 "the action ended before its not-before time")
-            context.transcript.note("acknowledged; restarting the agent before the not-before time")
-
-            try await harness.restartAgent(crash: false)
+            // The ack promises a durable journal entry, so a kill right after it loses nothing.
+            context.transcript.note("acknowledged; killing the agent before the not-before time")
+            try await harness.restartAgent(crash: true)
             let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
             try context.require(
                 result.startedUnixMs == 0 || result.startedUnixMs >= envelope.notBeforeUnixMs - clockTolerance,
