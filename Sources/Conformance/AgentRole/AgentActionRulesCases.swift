@@ -142,6 +142,10 @@ enum AgentActionRulesCases {
             guard try await waitFor(timeout: .seconds(10), { sigterms(marker) > 0 ? true : nil }) != nil else {
                 if let result = harness.handlers.observations.value.results(for: envelope.actionId).first {
                     try AgentActionKindCases.requirePrivilege(result, "terminate processes")
+                    // An agent that ends processes with SIGKILL alone finishes at once, so nothing runs long
+                    // enough to be interrupted.
+                    throw CaseStop.notChecked(
+                        "TERMINATE_PROCESS ended \(result.state) without a SIGTERM to the target, so no action was running to interrupt")
                 }
                 throw CaseStop.failed("the target process got no SIGTERM within 10 s of the TERMINATE_PROCESS action")
             }
