@@ -49,7 +49,7 @@ struct Upload {
             do {
                 let receipt: UploadReceipt = try await link.post("uploads/chunk", message)
                 failures = 0
-                if receipt.complete || reportsUnconfirmed(receipt, sent: offset + UInt64(chunk.count), size: size) {
+                if receipt.complete || reportsUnconfirmed(sent: offset + UInt64(chunk.count), size: size) {
                     var reference = UploadReference()
                     reference.uploadId = uploadID
                     reference.name = String(name.utf8.prefix(4096)) ?? name

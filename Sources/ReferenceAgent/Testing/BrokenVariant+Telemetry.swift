@@ -21,7 +21,7 @@ extension BrokenVariant {
     /// Reopens the push channel after its own backoff alone, before the `retry_after_ms` of the
     /// server's error payload has passed (breaks EACP-ERROR-006).
     static let ignoresPushRetryAfter = BrokenVariant("ignores-push-retry-after")
-    /// Sends a request again to the Location of a 3xx answer (breaks EACP-TRANSPORT-008).
+    /// Sends a request again to the Location of a 3xx response (breaks EACP-TRANSPORT-008).
     static let followsRedirects = BrokenVariant("follows-redirects")
     /// Removes the events of a batch whose 200 reply does not decode, as if they were stored (breaks
     /// EACP-ERROR-013).
@@ -64,7 +64,7 @@ extension ServerLink {
         BrokenVariant.isActive(.labelsBodiesOctetStream) ? "application/octet-stream" : "application/x-protobuf"
     }
 
-    /// The path of the Location the `follows-redirects` variant sends the request to again, or nil.
+    /// Returns the Location path that the `follows-redirects` variant sends the request to again, or nil.
     static func redirectToFollow(_ response: HTTPResponse) -> String? {
         guard BrokenVariant.isActive(.followsRedirects), (300..<400).contains(response.status.code),
             let location = response.headers.first(name: "Location"), location.hasPrefix("/")
@@ -74,9 +74,9 @@ extension ServerLink {
 }
 
 extension Upload {
-    /// Whether the `reports-unconfirmed-upload` variant takes a receipt for the last chunk as
-    /// completion, although it did not say `complete`.
-    func reportsUnconfirmed(_ receipt: UploadReceipt, sent: UInt64, size: UInt64) -> Bool {
+    /// Returns whether the `reports-unconfirmed-upload` variant takes any receipt for the last chunk
+    /// as completion, with `complete` true or not.
+    func reportsUnconfirmed(sent: UInt64, size: UInt64) -> Bool {
         BrokenVariant.isActive(.reportsUnconfirmedUpload) && sent == size
     }
 }
