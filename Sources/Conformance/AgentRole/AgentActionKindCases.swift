@@ -146,11 +146,14 @@ enum AgentActionKindCases {
         ) { harness, context in
             let large = String(repeating: "a", count: 100)
             let first = try harness.makeFile("retrieve-large.txt", contents: large)
-            let second = try harness.makeFile("retrieve-small.txt", contents: String(repeating: "b", count: 50))
+            let small = String(repeating: "b", count: 50)
+            let second = try harness.makeFile("retrieve-small.txt", contents: small)
             let absent = harness.filesDirectory + "/retrieve-absent.txt"
             let tooLarge = harness.envelope(
                 .retrieveEndpointFiles, retrieve([first, second, absent], maximumBytes: 100))
-            let someMissing = harness.envelope(.retrieveEndpointFiles, retrieve([first, absent], maximumBytes: 0))
+            // Exactly at the limit: only a total above max_total_bytes is rejected.
+            let someMissing = harness.envelope(
+                .retrieveEndpointFiles, retrieve([first, second, absent], maximumBytes: 150))
             let noneExists = harness.envelope(.retrieveEndpointFiles, retrieve([absent], maximumBytes: 0))
             let results = try await run([tooLarge, someMissing, noneExists], harness, context)
             for result in results { try requirePrivilege(result, "read endpoint files") }
@@ -163,14 +166,21 @@ enum AgentActionKindCases {
                 results[0].uploads.isEmpty, "the rejected retrieval lists \(results[0].uploads.count) uploads")
             try context.require(
                 results[1].state == .succeeded,
-                "retrieving one existing and one missing file ended \(results[1].state) \(results[1].errorCode)")
+                "retrieving two existing files of 150 bytes with max_total_bytes 150 and one missing file ended \(results[1].state) \(results[1].errorCode)"
+            )
             try context.require(
-                results[1].uploads.count == 1,
-                "the retrieval of one existing file lists \(results[1].uploads.count) uploads")
+                results[1].uploads.count == 2,
+                "the retrieval of two existing files lists \(results[1].uploads.count) uploads")
             try context.require(
                 results[1].detail.contains(absent),
                 "the detail \"\(results[1].detail)\" does not name the missing \(absent)")
-            try requireUploaded(results[1].uploads.first, Array(large.utf8), harness, context)
+            var uploaded: Set<[UInt8]> = []
+            for reference in results[1].uploads {
+                uploaded.insert(try requireUploaded(reference, nil, harness, context))
+            }
+            try context.require(
+                uploaded == [Array(large.utf8), Array(small.utf8)], "the uploads do not hold the bytes of the two files"
+            )
             try context.require(
                 results[2].state == .failed && results[2].errorCode == .notFound,
                 "retrieving only a missing file ended \(results[2].state) \(results[2].errorCode), expected FAILED NOT_FOUND"
