@@ -1,11 +1,11 @@
 import EACPProtocol
 import EACPTransport
 
-/// Push-channel messages a server must tolerate: messages from an agent that implements a later
-/// revision of the schema.
+/// Push-channel messages from the agent: those a server must tolerate because a later revision of the
+/// schema may send them, and one above the size limit that closes the channel.
 enum ServerPushCases {
     static func all(_ target: ServerTarget) -> [ConformanceCase] {
-        [unknownMembers(target)]
+        [unknownMembers(target), oversizedMessage(target)]
     }
 
     /// A `PushMessage` whose only field, 3, is one the schema does not define, so no `direction` is set.
@@ -36,6 +36,25 @@ enum ServerPushCases {
                 throw CaseStop.failed("the server closed the push channel with \(closed.code.rawValue) after messages it should ignore")
             }
             try kit.context.require(pushed != nil, "\(actionID) was not pushed within 3 s on the channel that carried the messages")
+        }
+    }
+
+    static func oversizedMessage(_ target: ServerTarget) -> ConformanceCase {
+        .server("server.push.closes-on-oversized-message",
+                "A push message longer than 1048576 bytes gets close code 1009",
+                ["EACP-PUSH-004", "EACP-ERROR-002"], target, profile: .pushChannel, timeout: .seconds(15)) { kit in
+            let agent = try await kit.enrolledAgent()
+            // A valid PushMessage, an agent_push error whose message makes it 1048576 bytes and a few more.
+            var reply = ErrorReply()
+            reply.code = .internal
+            reply.message = String(repeating: "x", count: 1_048_576)
+            var push = PushMessage.AgentPush()
+            push.payload = .error(reply)
+            var message = PushMessage()
+            message.direction = .agentPush(push)
+            let bytes = message.wireBytes()
+            try await ServerAccessCases.requireClose(
+                kit, agent, sending: bytes, code: 1009, "a push message of \(bytes.count) bytes")
         }
     }
 }

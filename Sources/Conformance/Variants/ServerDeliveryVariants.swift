@@ -183,5 +183,9 @@ extension BrokenVariantCatalog {
             "serves-plaintext", role: .server, breaks: ["EACP-TRANSPORT-002"],
             caughtBy: ["server.transport.tls-only"],
             "serves HTTP without TLS on the same port to a client that does not start a TLS handshake"),
+        BrokenVariantEntry(
+            "accepts-oversized-push-message", role: .server, breaks: ["EACP-PUSH-004", "EACP-ERROR-002"],
+            caughtBy: ["server.push.closes-on-oversized-message"],
+            "reads push messages of up to 4 MiB instead of closing with 1009 above 1 MiB"),
     ]
 }

@@ -177,6 +177,9 @@ extension BrokenVariant {
 }
 
 extension BrokenVariant {
+    /// Reads push messages of up to 4 MiB instead of closing with 1009 above 1 MiB (breaks EACP-PUSH-004 and
+    /// EACP-ERROR-002). Switched in `ServerRoutes.addAgentRoutes`.
+    static let acceptsOversizedPushMessage = BrokenVariant("accepts-oversized-push-message")
     /// Serves HTTP without TLS on the same port to a client whose first byte does not start a TLS
     /// record (breaks EACP-TRANSPORT-002). Switched in `ReferenceServer.init`.
     static let servesPlaintext = BrokenVariant("serves-plaintext")
