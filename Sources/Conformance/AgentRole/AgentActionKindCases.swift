@@ -6,7 +6,8 @@ import Foundation
 enum AgentActionKindCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
         [
-            restoreFile(harness), terminateProcess(harness), retrieveEndpointFiles(harness), retrieveEventData(harness),
+            restoreFile(harness), terminateProcess(harness), terminateDescendants(harness),
+            retrieveEndpointFiles(harness), retrieveEventData(harness),
             retrieveSupportFile(harness),
         ]
     }
@@ -130,12 +131,60 @@ enum AgentActionKindCases {
         }
     }
 
-    static func terminate(_ pid: UInt32, startUnixMs: Int64 = 0, executable: String = "") -> ActionEnvelope.Parameters {
+    static func terminate(
+        _ pid: UInt32, startUnixMs: Int64 = 0, executable: String = "", includeDescendants: Bool = false
+    ) -> ActionEnvelope.Parameters {
         var parameters = TerminateProcessParameters()
         parameters.pid = pid
         parameters.processStartUnixMs = startUnixMs
         parameters.executablePath = executable
+        parameters.includeDescendants = includeDescendants
         return .terminateProcess(parameters)
+    }
+
+    static func terminateDescendants(_ harness: AgentHarness?) -> ConformanceCase {
+        .agent(
+            "agent.actions.terminate-descendants",
+            "TERMINATE_PROCESS with include_descendants ends the process and its child before it succeeds",
+            ["EACP-ACTION-023"], harness
+        ) { harness, context in
+            // Both shells exit on SIGTERM through a trap; the parent writes the child's pid to a file.
+            let loop = "trap 'exit 0' TERM; while :; do sleep 0.1; done"
+            let pidFile = harness.workDirectory + "/descendant-\(UUID().uuidString.prefix(8)).pid"
+            let target = try ChildProcess(
+                command: ["/bin/sh", "-c", "sh -c \"\(loop)\" & echo $! > \"$0\"; \(loop)", pidFile], environment: [:],
+                logPath: harness.workDirectory + "/descendant-target.log")
+            defer { target.kill() }
+            guard let child = try await waitFor(timeout: .seconds(5), { Int32(processIDText(pidFile)) }) else {
+                throw CaseStop.failed("the target shell did not start its child within 5 s")
+            }
+            defer { kill(child, SIGKILL) }
+            context.transcript.note("started pid \(target.processIdentifier) with child \(child)")
+
+            let envelope = harness.envelope(
+                .terminateProcess, terminate(UInt32(target.processIdentifier), includeDescendants: true))
+            let result = try await run([envelope], harness, context)[0]
+            try requirePrivilege(result, "terminate processes")
+            try context.require(
+                result.state == .succeeded,
+                "terminating with include_descendants ended \(result.state) \(result.errorCode)")
+            try context.require(!isRunning(child), "child \(child) still runs after the action succeeded")
+            let ended = try await waitFor(timeout: .seconds(2)) { target.isRunning ? nil : true }
+            try context.require(ended != nil, "pid \(target.processIdentifier) still runs after the action succeeded")
+        }
+    }
+
+    /// Returns the trimmed text of the file at `path`, or an empty string when it cannot be read.
+    static func processIDText(_ path: String) -> String {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Returns whether `pid` names a process that has not exited, from Linux's /proc; a zombie has exited.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
     static func retrieveEndpointFiles(_ harness: AgentHarness?) -> ConformanceCase {

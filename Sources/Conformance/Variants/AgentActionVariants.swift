@@ -45,6 +45,10 @@ extension BrokenVariantCatalog {
             caughtBy: ["agent.actions.terminate-process"],
             "terminates the process with the pid whatever its start time"),
         BrokenVariantEntry(
+            "ignores-include-descendants", role: .agent, breaks: ["EACP-ACTION-023"],
+            caughtBy: ["agent.actions.terminate-descendants"],
+            "terminates only the named process when include_descendants is true"),
+        BrokenVariantEntry(
             "ignores-max-total-bytes", role: .agent, breaks: ["EACP-ACTION-024"],
             caughtBy: ["agent.actions.retrieve-endpoint-files"],
             "uploads endpoint files whatever their total size"),

@@ -32,7 +32,8 @@ enum ProcessTermination {
             }
         }
 
-        let targets = parameters.includeDescendants ? descendants(of: pid) + [pid] : [pid]
+        let withDescendants = parameters.includeDescendants && !BrokenVariant.isActive(.ignoresIncludeDescendants)
+        let targets = withDescendants ? descendants(of: pid) + [pid] : [pid]
         for target in targets where kill(target, SIGTERM) != 0 && errno == EPERM {
             return .failed(.permissionDenied, "the agent may not signal process \(target)")
         }

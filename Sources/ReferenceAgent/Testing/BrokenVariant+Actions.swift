@@ -23,6 +23,9 @@ extension BrokenVariant {
     static let restoreOverwrites = BrokenVariant("restore-overwrites")
     /// Terminates the process with `pid` whatever its start time (breaks EACP-ACTION-023).
     static let ignoresProcessStartTime = BrokenVariant("ignores-process-start-time")
+    /// Terminates only the process with `pid`, even when `include_descendants` is true (breaks
+    /// EACP-ACTION-023).
+    static let ignoresIncludeDescendants = BrokenVariant("ignores-include-descendants")
     /// Uploads endpoint files whatever their total size (breaks EACP-ACTION-024).
     static let ignoresMaxTotalBytes = BrokenVariant("ignores-max-total-bytes")
     /// Fails security event data retrieval when any listed event has no data, not only when none has
