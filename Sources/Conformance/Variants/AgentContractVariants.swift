@@ -49,6 +49,9 @@ extension BrokenVariantCatalog {
             "reports-upgrade-once", role: .agent, breaks: ["EACP-UPGRADE-005"], caughtBy: ["agent.upgrade.verifies-and-reports"],
             "Reports an ended upgrade attempt in one heartbeat only."),
         BrokenVariantEntry(
+            "rejects-unknown-fields", role: .agent, breaks: ["EACP-ENCODING-002"],
+            caughtBy: ["agent.encoding.reply-with-unknown-and-repeated-fields"], "Rejects a heartbeat reply that contains an unknown field."),
+        BrokenVariantEntry(
             "sends-private-key", role: .agent, breaks: ["EACP-ENROLL-002"], caughtBy: ["agent.enroll.private-key-never-sent"],
             "Sends its private key as PEM in the enrollment request's host_name."),
         BrokenVariantEntry(

@@ -13,7 +13,9 @@ extension ServerLink {
             return try await client.post(location, body: body, contentType: Self.postContentType)
         }
         do {
-            return try Reply(wireBytes: response.body)
+            let reply = try Reply(wireBytes: response.body)
+            try BrokenVariant.checkUnknownFields(reply)
+            return reply
         } catch {
             throw RequestFailure(.badReply, "reply to \(path) does not decode as \(Reply.protoName): \(error)")
         }

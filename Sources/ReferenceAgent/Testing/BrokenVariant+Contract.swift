@@ -45,6 +45,9 @@ extension BrokenVariant {
     /// Reports an ended upgrade attempt in one heartbeat only (breaks EACP-UPGRADE-005).
     static let reportsUpgradeOnce = BrokenVariant("reports-upgrade-once")
 
+    /// Rejects a heartbeat reply that contains a field its schema does not define (breaks
+    /// EACP-ENCODING-002).
+    static let rejectsUnknownFields = BrokenVariant("rejects-unknown-fields")
     /// Sends its private key as PEM in the enrollment request's `host_name` (breaks EACP-ENROLL-002).
     static let sendsPrivateKey = BrokenVariant("sends-private-key")
     /// Sends an empty heartbeat, without a client certificate, before it enrolls (breaks EACP-ENROLL-001).
@@ -91,6 +94,18 @@ extension BrokenVariant {
         var adjusted = configuration
         if isActive(.offersTLS13) { adjusted.maximumProtocolVersionForTesting = .tls1_3 }
         return adjusted
+    }
+
+    /// Fails when the `rejects-unknown-fields` variant finds unknown fields in a heartbeat reply.
+    static func checkUnknownFields(_ reply: some WireMessage) throws {
+        guard isActive(.rejectsUnknownFields), let reply = reply as? HeartbeatReply, !reply.unknownFields.isEmpty else { return }
+        throw UnknownFieldsError(byteCount: reply.unknownFields.count)
+    }
+
+    /// The error of the `rejects-unknown-fields` variant.
+    struct UnknownFieldsError: Error, CustomStringConvertible {
+        var byteCount: Int
+        var description: String { "the reply has \(byteCount) bytes of unknown fields" }
     }
 
     /// Fails when the `rejects-unknown-variables` variant finds an `EACP_CONFORMANCE_` variable.
