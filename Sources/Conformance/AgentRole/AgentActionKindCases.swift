@@ -5,7 +5,7 @@ import Foundation
 /// success that follows when nothing is wrong.
 enum AgentActionKindCases {
     static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [
+        AgentActionCheckCases.all(harness) + [
             restoreFile(harness), terminateProcess(harness), terminateDescendants(harness),
             retrieveEndpointFiles(harness), retrieveEventData(harness),
             retrieveSupportFile(harness),

@@ -22,6 +22,14 @@ extension BrokenVariantCatalog {
             caughtBy: ["agent.actions.expired-not-run"],
             "runs an action whose expiry has passed"),
         BrokenVariantEntry(
+            "accepts-parameters-of-other-kind", role: .agent, breaks: ["EACP-ACTION-017"],
+            caughtBy: ["agent.actions.invalid-parameters-rejected"],
+            "accepts a parameters member that belongs to another kind, or none"),
+        BrokenVariantEntry(
+            "ignores-quarantine-hash", role: .agent, breaks: ["EACP-ACTION-021"],
+            caughtBy: ["agent.actions.quarantine-checks"],
+            "quarantines a file whatever its SHA-256"),
+        BrokenVariantEntry(
             "ignores-not-before", role: .agent, breaks: ["EACP-ACTION-018"],
             caughtBy: ["agent.actions.not-before-honoured"],
             "starts an action as soon as it arrives, before its not-before time"),

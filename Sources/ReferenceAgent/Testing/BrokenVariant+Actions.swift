@@ -7,6 +7,10 @@ extension BrokenVariant {
     /// Drops a result whose `POST /eacp/v1/actions/result` failed instead of sending it again (breaks
     /// EACP-ACTION-013).
     static let dropsUnsentResults = BrokenVariant("drops-unsent-results")
+    /// Accepts a `parameters` member that belongs to another kind, or none (breaks EACP-ACTION-017).
+    static let acceptsParametersOfOtherKind = BrokenVariant("accepts-parameters-of-other-kind")
+    /// Quarantines a file whatever its SHA-256 (breaks EACP-ACTION-021).
+    static let ignoresQuarantineHash = BrokenVariant("ignores-quarantine-hash")
     /// Runs an action whose expiry has passed (breaks EACP-ACTION-017).
     static let runsExpiredActions = BrokenVariant("runs-expired-actions")
     /// Starts an action as soon as it arrives, before its not-before time (breaks EACP-ACTION-018).
