@@ -53,7 +53,7 @@ enum ServerCredentialCases {
     static func certificateOnEveryPath(_ target: ServerTarget) -> ConformanceCase {
         .server("server.auth.certificate-on-every-path",
                 "Every agent path but enroll gets 401 without a client certificate, and a certificate from another CA is rejected",
-                ["EACP-ENROLL-007"], target) { kit in
+                ["EACP-ENROLL-007", "EACP-TLS-012"], target) { kit in
             let agent = try SimulatedAgent(target: target, version: "1.4", transcript: kit.context.transcript, group: kit.group)
             let posts: [(String, any WireMessage)] = [
                 ("/eacp/v1/heartbeat", agent.nextHeartbeat()), ("/eacp/v1/events", SecurityEventBatch()),
