@@ -96,7 +96,9 @@ enum AgentPushRulesCases {
             "Heartbeats report the push channel connected while pongs arrive, and not connected once a ping is missed",
             ["EACP-PUSH-011"], harness, profile: .pushChannel, timeout: .seconds(60)
         ) { harness, context in
+            // A heartbeat each second, so that several fall between the first missed ping and the limit.
             harness.handlers.script.update {
+                $0.heartbeatIntervalMs = 1_000
                 $0.pushPingIntervalMs = pingIntervalMs
                 $0.pushMissedPongLimit = missedPongLimit
             }
