@@ -52,6 +52,10 @@ extension BrokenVariantCatalog {
             "rejects-unknown-fields", role: .agent, breaks: ["EACP-ENCODING-002"],
             caughtBy: ["agent.encoding.reply-with-unknown-and-repeated-fields"], "Rejects a heartbeat reply that contains an unknown field."),
         BrokenVariantEntry(
+            "keeps-first-interval", role: .agent, breaks: ["EACP-ENCODING-005"],
+            caughtBy: ["agent.encoding.reply-with-unknown-and-repeated-fields"],
+            "Takes the first of two next_heartbeat_interval_ms values in a heartbeat reply."),
+        BrokenVariantEntry(
             "sends-private-key", role: .agent, breaks: ["EACP-ENROLL-002"], caughtBy: ["agent.enroll.private-key-never-sent"],
             "Sends its private key as PEM in the enrollment request's host_name."),
         BrokenVariantEntry(

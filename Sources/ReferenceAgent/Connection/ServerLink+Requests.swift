@@ -15,7 +15,7 @@ extension ServerLink {
         do {
             let reply = try Reply(wireBytes: response.body)
             try BrokenVariant.checkUnknownFields(reply)
-            return reply
+            return BrokenVariant.keepingFirstInterval(reply, body: response.body)
         } catch {
             throw RequestFailure(.badReply, "reply to \(path) does not decode as \(Reply.protoName): \(error)")
         }

@@ -48,6 +48,9 @@ extension BrokenVariant {
     /// Rejects a heartbeat reply that contains a field its schema does not define (breaks
     /// EACP-ENCODING-002).
     static let rejectsUnknownFields = BrokenVariant("rejects-unknown-fields")
+    /// Takes the first of several `next_heartbeat_interval_ms` values in a heartbeat reply instead of
+    /// the last (breaks EACP-ENCODING-005).
+    static let keepsFirstInterval = BrokenVariant("keeps-first-interval")
     /// Sends its private key as PEM in the enrollment request's `host_name` (breaks EACP-ENROLL-002).
     static let sendsPrivateKey = BrokenVariant("sends-private-key")
     /// Sends an empty heartbeat, without a client certificate, before it enrolls (breaks EACP-ENROLL-001).
@@ -100,6 +103,49 @@ extension BrokenVariant {
     static func checkUnknownFields(_ reply: some WireMessage) throws {
         guard isActive(.rejectsUnknownFields), let reply = reply as? HeartbeatReply, !reply.unknownFields.isEmpty else { return }
         throw UnknownFieldsError(byteCount: reply.unknownFields.count)
+    }
+
+    /// Returns `reply`, with the first `next_heartbeat_interval_ms` of `body` when the
+    /// `keeps-first-interval` variant is active and `reply` is a heartbeat reply.
+    static func keepingFirstInterval<Reply: WireMessage>(_ reply: Reply, body: [UInt8]) -> Reply {
+        guard isActive(.keepsFirstInterval), var heartbeatReply = reply as? HeartbeatReply,
+            let first = firstVarint(ofField: 2, in: body)
+        else { return reply }
+        heartbeatReply.nextHeartbeatIntervalMs = UInt32(truncatingIfNeeded: first)
+        return heartbeatReply as? Reply ?? reply
+    }
+
+    /// Returns the first varint value of top-level field `number` in `bytes`, or nil when there is none
+    /// or the bytes end early.
+    static func firstVarint(ofField number: UInt64, in bytes: [UInt8]) -> UInt64? {
+        var index = 0
+        func readVarint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count, shift < 64 {
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while index < bytes.count {
+            guard let tag = readVarint() else { return nil }
+            switch tag & 7 {
+            case 0:
+                guard let value = readVarint() else { return nil }
+                if tag >> 3 == number { return value }
+            case 1: index += 8
+            case 2:
+                guard let length = readVarint(), length <= UInt64(bytes.count - index) else { return nil }
+                index += Int(length)
+            case 5: index += 4
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// The error of the `rejects-unknown-fields` variant.
