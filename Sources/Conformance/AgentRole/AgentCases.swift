@@ -6,7 +6,7 @@ public enum AgentCases {
         AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentPushCases.all(harness)
             + AgentActionKindCases.all(harness) + AgentActionRulesCases.all(harness) + AgentPushRulesCases.all(harness)
             + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentRetryCases.all(harness, eventCommand: eventCommand)
-            + AgentUploadCases.all(harness) + AgentLimitCases.all(harness)
+            + AgentUploadCases.all(harness) + AgentLimitCases.all(harness) + AgentStatusCases.all(harness)
             + AgentContentCases.all(harness)
             + AgentProxyCases.all(harness) + AgentIsolationCases.all(harness) + AgentTerminalCases.all(harness)
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)

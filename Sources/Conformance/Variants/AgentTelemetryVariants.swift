@@ -18,6 +18,9 @@ extension BrokenVariantCatalog {
             "repeats-status-sequence", role: .agent, breaks: ["EACP-STATUS-002"], caughtBy: ["agent.status.interval-honoured"],
             "gives every status report after the first the same sequence number"),
         BrokenVariantEntry(
+            "sends-status-backlog", role: .agent, breaks: ["EACP-STATUS-002"], caughtBy: ["agent.status.coalesced-after-failures"],
+            "keeps every status report whose request failed and sends them all, oldest first, after the next success"),
+        BrokenVariantEntry(
             "sends-events-newest-first", role: .agent, breaks: ["EACP-EVENT-003"], caughtBy: ["agent.events.one-request-in-flight"],
             "puts the events of each batch newest first"),
         BrokenVariantEntry(

@@ -52,8 +52,14 @@ extension Agent {
         guard let pending = try store.pendingStatusReport(), let report = try? StatusReport(wireBytes: pending.encoded) else {
             return
         }
-        let _: StatusReportAck = try await link.post("status", report)
+        do {
+            let _: StatusReportAck = try await link.post("status", report)
+        } catch {
+            keepInStatusBacklogIfBroken(report)
+            throw error
+        }
         _ = try store.removeStatusReport(generation: pending.generation)
+        await sendStatusBacklogIfBroken()
     }
 
     /// Uploads buffered log records while collection is on: at most one batch a minute, sooner when

@@ -1,5 +1,6 @@
 import EACPProtocol
 import EACPTransport
+import Synchronization
 
 extension BrokenVariant {
     /// Empties the security event queue when the agent starts (breaks EACP-EVENT-001).
@@ -11,6 +12,9 @@ extension BrokenVariant {
     static let statusTwicePerInterval = BrokenVariant("status-twice-per-interval")
     /// Gives every status report after the first the same sequence number (breaks EACP-STATUS-002).
     static let repeatsStatusSequence = BrokenVariant("repeats-status-sequence")
+    /// Keeps every status report whose request failed and sends them all after the next success,
+    /// oldest first (breaks EACP-STATUS-002).
+    static let sendsStatusBacklog = BrokenVariant("sends-status-backlog")
     /// Puts the events of each batch newest first (breaks EACP-EVENT-003).
     static let sendsEventsNewestFirst = BrokenVariant("sends-events-newest-first")
     /// Keeps a rejected event in the queue, so it is sent again (breaks EACP-EVENT-010).
@@ -86,5 +90,26 @@ extension Agent {
     func clearEventQueueIfBroken() {
         guard BrokenVariant.isActive(.clearsEventQueueOnStart), let queued = try? store.peekEvents(limit: 100_000) else { return }
         _ = try? store.removeEvents(eventIDs: queued.map(\.eventID))
+    }
+}
+
+extension Agent {
+    /// Status reports whose request failed, kept only by the `sends-status-backlog` variant.
+    private static let statusBacklog = Mutex<[StatusReport]>([])
+
+    func keepInStatusBacklogIfBroken(_ report: StatusReport) {
+        guard BrokenVariant.isActive(.sendsStatusBacklog) else { return }
+        Self.statusBacklog.withLock { $0.append(report) }
+    }
+
+    /// Sends the kept reports, oldest first, when the `sends-status-backlog` variant is active.
+    func sendStatusBacklogIfBroken() async {
+        let backlog = Self.statusBacklog.withLock { backlog in
+            defer { backlog = [] }
+            return backlog
+        }
+        for report in backlog {
+            let _: StatusReportAck? = try? await link.post("status", report)
+        }
     }
 }
