@@ -22,7 +22,7 @@ enum ServerFieldLimitCases {
 
     static func resultDetailTooLong(_ target: ServerTarget) -> ConformanceCase {
         .server("server.limits.field-too-long",
-                "An ActionResult whose detail is above 4096 bytes gets 400 over HTTP and close 1008 on the push channel, and is not stored",
+                "A result detail or log message above 4096 bytes gets 400 over HTTP, and close 1008 on the push channel, and is not stored",
                 ["EACP-LIMIT-005", "EACP-ERROR-009"], target, timeout: .seconds(20)) { kit in
             let (agent, actionID) = try await ServerUploadCases.acknowledgedRetrieval(kit)
             let tooLong = result(actionID, detailBytes: 4_097)
@@ -43,6 +43,13 @@ enum ServerFieldLimitCases {
 
             let answer = try await agent.post("/eacp/v1/actions/result", result(actionID, detailBytes: 4_096))
             try kit.context.require(answer.status == 200, "an ActionResult with a detail of 4096 bytes got status \(answer.status)")
+
+            var longLog = ServerLogCases.logBatch([5])
+            longLog.records[0].message = String(repeating: "m", count: 4_097)
+            try kit.expectError(try await agent.post("/eacp/v1/logs", longLog), status: 400, code: .badRequest,
+                                "a log record 5 whose message is 4097 bytes")
+            try await ServerLogCases.expectLogAck(kit, agent, ServerLogCases.logBatch([1]), stored: 1,
+                                                  "record 1 after the rejected record 5, which must not be stored")
         }
     }
 

@@ -187,5 +187,9 @@ extension BrokenVariantCatalog {
             "accepts-oversized-push-message", role: .server, breaks: ["EACP-PUSH-004", "EACP-ERROR-002"],
             caughtBy: ["server.push.closes-on-oversized-message"],
             "reads push messages of up to 4 MiB instead of closing with 1009 above 1 MiB"),
+        BrokenVariantEntry(
+            "truncates-long-log-message", role: .server, breaks: ["EACP-LIMIT-005"],
+            caughtBy: ["server.limits.field-too-long"],
+            "stores a log record whose message is above 4096 bytes, cut to 4096, instead of rejecting the batch"),
     ]
 }

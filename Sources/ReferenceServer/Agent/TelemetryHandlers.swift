@@ -107,6 +107,12 @@ struct TelemetryHandlers {
         guard batch.records.allSatisfy({ $0.sequenceNumber <= UInt64(Int64.max) }), batch.droppedCount <= UInt64(Int64.max) else {
             throw ProtocolFailure(.badRequest, "a sequence number or dropped_count is above 2^63-1")
         }
+        if let long = batch.records.first(where: { $0.message.utf8.count > 4_096 || $0.component.utf8.count > 64 }),
+            !BrokenVariant.isActive(.truncatesLongLogMessage)
+        {
+            throw ProtocolFailure(
+                .badRequest, "record \(long.sequenceNumber) has a message above 4096 bytes or a component above 64 bytes")
+        }
 
         let entries = batch.records.map { record in
             AgentLogEntry(

@@ -57,6 +57,9 @@ extension BrokenVariant {
     static let storesOlderStatus = BrokenVariant("stores-older-status")
     /// Accepts a log batch whose sequence numbers do not ascend (breaks EACP-LOG-007).
     static let acceptsUnorderedLogs = BrokenVariant("accepts-unordered-logs")
+    /// Stores a log record whose message is above 4096 bytes, cut to 4096, instead of rejecting the batch
+    /// with BAD_REQUEST (breaks EACP-LIMIT-005).
+    static let truncatesLongLogMessage = BrokenVariant("truncates-long-log-message")
     /// Acknowledges a log batch with its own last number instead of the highest stored one (breaks
     /// EACP-LOG-006).
     static let acksBatchHighestLog = BrokenVariant("acks-batch-highest-log")
