@@ -22,7 +22,7 @@ enum ServerFieldLimitCases {
 
     static func resultDetailTooLong(_ target: ServerTarget) -> ConformanceCase {
         .server("server.limits.field-too-long",
-                "A result detail or log message above 4096 bytes gets 400 over HTTP, and close 1008 on the push channel, and is not stored",
+                "A result detail, log message or status property above its length limit gets 400, or close 1008 on the push channel, and is not stored",
                 ["EACP-LIMIT-005", "EACP-ERROR-009"], target, timeout: .seconds(20)) { kit in
             let (agent, actionID) = try await ServerUploadCases.acknowledgedRetrieval(kit)
             let tooLong = result(actionID, detailBytes: 4_097)
@@ -50,6 +50,22 @@ enum ServerFieldLimitCases {
                                 "a log record 5 whose message is 4097 bytes")
             try await ServerLogCases.expectLogAck(kit, agent, ServerLogCases.logBatch([1]), stored: 1,
                                                   "record 1 after the rejected record 5, which must not be stored")
+
+            var longStatus = StatusReport()
+            longStatus.sequenceNumber = 5
+            longStatus.generatedUnixMs = 1
+            var property = StatusReport.Property()
+            property.name = "conformance"
+            property.value = String(repeating: "v", count: 4_097)
+            longStatus.properties = [property]
+            try kit.expectError(try await agent.post("/eacp/v1/status", longStatus), status: 400, code: .badRequest,
+                                "status report 5 with a property value of 4097 bytes")
+            var report = StatusReport()
+            report.sequenceNumber = 1
+            report.generatedUnixMs = 1
+            let ack = try agent.decode(StatusReportAck.self, try await agent.post("/eacp/v1/status", report).body, from: "status")
+            try kit.context.require(ack.storedSequenceNumber == 1,
+                                    "status report 1 after the rejected report 5 was acknowledged with \(ack.storedSequenceNumber), not 1")
         }
     }
 

@@ -191,5 +191,9 @@ extension BrokenVariantCatalog {
             "truncates-long-log-message", role: .server, breaks: ["EACP-LIMIT-005"],
             caughtBy: ["server.limits.field-too-long"],
             "stores a log record whose message is above 4096 bytes, cut to 4096, instead of rejecting the batch"),
+        BrokenVariantEntry(
+            "accepts-long-status-fields", role: .server, breaks: ["EACP-LIMIT-005"],
+            caughtBy: ["server.limits.field-too-long"],
+            "stores a status report whose property value is above 4096 bytes"),
     ]
 }

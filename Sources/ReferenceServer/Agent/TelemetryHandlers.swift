@@ -77,6 +77,9 @@ struct TelemetryHandlers {
         guard Set(report.properties.map(\.name)).count == report.properties.count else {
             throw ProtocolFailure(.badRequest, "two properties of the report have the same name")
         }
+        if let reason = Self.statusFieldReason(report), !BrokenVariant.isActive(.acceptsLongStatusFields) {
+            throw ProtocolFailure(.badRequest, reason)
+        }
 
         let latest = try context.stored("latest status report") { () throws(ServerStoreError) in
             try context.store.latestStatusReport(agentID: agent.agentID)
@@ -92,6 +95,19 @@ struct TelemetryHandlers {
             ack.storedSequenceNumber = report.sequenceNumber
         }
         return .message(ack)
+    }
+
+    /// Returns which string of `report` breaks its length limit, or nil when all are within them.
+    static func statusFieldReason(_ report: StatusReport) -> String? {
+        for component in report.components {
+            if !(1...64).contains(component.name.utf8.count) { return "a component name is not 1 to 64 bytes" }
+            if component.detail.utf8.count > 1_024 { return "the detail of component \(component.name) is above 1024 bytes" }
+        }
+        for property in report.properties {
+            if !(1...128).contains(property.name.utf8.count) { return "a property name is not 1 to 128 bytes" }
+            if property.value.utf8.count > 4_096 { return "the value of property \(property.name) is above 4096 bytes" }
+        }
+        return nil
     }
 
     func logs(_ request: ServerRequest) throws(ProtocolFailure) -> ServerResponse {

@@ -60,6 +60,9 @@ extension BrokenVariant {
     /// Stores a log record whose message is above 4096 bytes, cut to 4096, instead of rejecting the batch
     /// with BAD_REQUEST (breaks EACP-LIMIT-005).
     static let truncatesLongLogMessage = BrokenVariant("truncates-long-log-message")
+    /// Accepts status reports whose component or property strings break their length limits (breaks
+    /// EACP-LIMIT-005).
+    static let acceptsLongStatusFields = BrokenVariant("accepts-long-status-fields")
     /// Acknowledges a log batch with its own last number instead of the highest stored one (breaks
     /// EACP-LOG-006).
     static let acksBatchHighestLog = BrokenVariant("acks-batch-highest-log")
