@@ -35,7 +35,7 @@ enum AgentRetryCases {
 
     static func oneRequestInFlight(_ harness: AgentHarness?, _ eventCommand: String?) -> ConformanceCase {
         .agent("agent.events.one-request-in-flight",
-               "Events recorded while an events request is held go in one later request, oldest first, after its answer",
+               "Events recorded while an events request is held go in one later request, oldest first, after its response",
                ["EACP-EVENT-003"], harness) { harness, context in
             let answeredAt = LockedValue<ContinuousClock.Instant?>(nil)
             harness.handlers.script.update { script in
@@ -163,7 +163,7 @@ enum AgentRetryCases {
     }
 
     static func redirectNotFollowed(_ harness: AgentHarness?, _ eventCommand: String?) -> ConformanceCase {
-        .agent("agent.transport.redirect-not-followed", "A 307 answer to an events request is a failure: not followed, and the event is sent again",
+        .agent("agent.transport.redirect-not-followed", "A 307 response to an events request is a failure: not followed, and the event is sent again",
                ["EACP-TRANSPORT-008"], harness) { harness, context in
             harness.handlers.script.update { script in
                 script.overrides[eventsPath] = [answer(harness) { _ in
@@ -179,7 +179,7 @@ enum AgentRetryCases {
 
     static func badReplyIsFailure(_ harness: AgentHarness?, _ eventCommand: String?) -> ConformanceCase {
         .agent("agent.errors.undecodable-reply-is-failure",
-               "A 200 answer to an events request that does not decode counts as a failure, so the event is sent again",
+               "A 200 response to an events request that does not decode counts as a failure, so the event is sent again",
                ["EACP-ERROR-013"], harness) { harness, context in
             harness.handlers.script.update { script in
                 // A field tag with wire type 7, which no message can hold.
@@ -193,7 +193,7 @@ enum AgentRetryCases {
 
     static func oversizedReplyIsFailure(_ harness: AgentHarness?, _ eventCommand: String?) -> ConformanceCase {
         .agent("agent.limits.oversized-reply-is-failure",
-               "A 200 answer above 1048576 bytes counts as a failure even when it acknowledges the event, so the event is sent again",
+               "A 200 response above 1048576 bytes counts as a failure even when it acknowledges the event, so the event is sent again",
                ["EACP-LIMIT-007"], harness) { harness, context in
             harness.handlers.script.update { script in
                 script.overrides[eventsPath] = [answer(harness) { batch in
