@@ -71,7 +71,7 @@ enum ServerFieldLimitCases {
 
     static func shortDigests(_ target: ServerTarget) -> ConformanceCase {
         .server("server.limits.exact-size-digests",
-                "Upload chunks whose chunk_sha256 or total_sha256 is not 32 bytes get 400 BAD_REQUEST and store nothing",
+                "Upload chunks and upload references whose SHA-256 is not 32 bytes get 400 BAD_REQUEST and store nothing",
                 ["EACP-LIMIT-008", "EACP-ERROR-009"], target, profile: .uploads) { kit in
             let (agent, actionID) = try await ServerUploadCases.acknowledgedRetrieval(kit)
             let content = ServerUploadCases.content
@@ -90,6 +90,25 @@ enum ServerFieldLimitCases {
             try await ServerUploadCases.expectReceipt(
                 kit, agent, ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, []), nextOffset: 0, complete: false,
                 "the resume point after the rejected chunks")
+
+            try await ServerUploadCases.expectReceipt(
+                kit, agent, ServerUploadCases.chunk("conf-digest", action: actionID, offset: 0, content), nextOffset: content.count,
+                complete: true, "the whole upload in one chunk")
+            var reference = UploadReference()
+            reference.uploadId = "conf-digest"
+            reference.name = "/conformance/not-a-real-file"
+            reference.totalSize = UInt64(content.count)
+            reference.totalSha256 = Array(digest.dropLast())
+            var result = ActionResult()
+            result.actionId = actionID
+            result.kind = .retrieveEndpointFiles
+            result.state = .succeeded
+            result.uploads = [reference]
+            try kit.expectError(try await agent.post("/eacp/v1/actions/result", result), status: 400, code: .badRequest,
+                                "an ActionResult whose upload reference has a total_sha256 of 31 bytes")
+            result.uploads[0].totalSha256 = digest
+            let answer = try await agent.post("/eacp/v1/actions/result", result)
+            try kit.context.require(answer.status == 200, "the same ActionResult with a 32-byte total_sha256 got status \(answer.status)")
         }
     }
 

@@ -195,5 +195,9 @@ extension BrokenVariantCatalog {
             "accepts-long-status-fields", role: .server, breaks: ["EACP-LIMIT-005"],
             caughtBy: ["server.limits.field-too-long"],
             "stores a status report whose property value is above 4096 bytes"),
+        BrokenVariantEntry(
+            "accepts-short-reference-digest", role: .server, breaks: ["EACP-LIMIT-008"],
+            caughtBy: ["server.limits.exact-size-digests"],
+            "accepts an ActionResult whose upload reference has a total_sha256 of 31 bytes"),
     ]
 }

@@ -113,6 +113,14 @@ extension ActionDelivery {
                     + "but the action is \(ActionKind(rawValue: record.action.kind))")
         }
         for reference in result.uploads {
+            guard reference.totalSha256.count == 32 || BrokenVariant.isActive(.acceptsShortReferenceDigest),
+                (1...4_096).contains(reference.name.utf8.count)
+            else {
+                throw ProtocolFailure(
+                    .badRequest,
+                    "upload \(reference.uploadId) in the result of \(result.actionId) needs a total_sha256 of 32 bytes "
+                        + "and a name of 1 to 4096 bytes")
+            }
             let upload = try context.stored("upload") { () throws(ServerStoreError) in
                 try context.store.upload(agentID: agentID, uploadID: reference.uploadId)
             }

@@ -63,6 +63,9 @@ extension BrokenVariant {
     /// Accepts status reports whose component or property strings break their length limits (breaks
     /// EACP-LIMIT-005).
     static let acceptsLongStatusFields = BrokenVariant("accepts-long-status-fields")
+    /// Accepts an `UploadReference` whose `total_sha256` is not 32 bytes in an ActionResult (breaks
+    /// EACP-LIMIT-008). Switched in `ActionDelivery.validate`.
+    static let acceptsShortReferenceDigest = BrokenVariant("accepts-short-reference-digest")
     /// Acknowledges a log batch with its own last number instead of the highest stored one (breaks
     /// EACP-LOG-006).
     static let acksBatchHighestLog = BrokenVariant("acks-batch-highest-log")
