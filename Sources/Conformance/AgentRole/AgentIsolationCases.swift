@@ -54,11 +54,11 @@ enum AgentIsolationCases {
     }
 
     static func isolateAndCancel(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.isolation.isolate-and-cancel",
             "Isolation succeeds and is reported, keeps the management channel up, takes a new host list, and is cancelled, also twice",
             ["EACP-ISOLATION-001", "EACP-ISOLATION-002", "EACP-ISOLATION-004", "EACP-ISOLATION-005"], harness,
-            timeout: .seconds(60)
+            profile: .core, disablesProxy: false, cancelsIsolation: true, timeout: .seconds(60)
         ) { harness, context in
             harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             defer { harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 } }
@@ -92,10 +92,11 @@ enum AgentIsolationCases {
     }
 
     static func survivesRestart(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.isolation.survives-restart",
             "Isolation is still reported and the push channel still opens after a crash, until CANCEL_ISOLATION",
-            ["EACP-ISOLATION-003", "EACP-ISOLATION-002"], harness, timeout: .seconds(90)
+            ["EACP-ISOLATION-003", "EACP-ISOLATION-002"], harness, profile: .core, disablesProxy: false,
+            cancelsIsolation: true, timeout: .seconds(90)
         ) { harness, context in
             let isolated = try await runAndReport(.isolateEndpoint, isolate([]), "ISOLATE_ENDPOINT", harness, context)
             try context.require(
@@ -129,10 +130,11 @@ enum AgentIsolationCases {
     }
 
     static func proxyChangeWhileIsolated(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.isolation.proxy-change-while-isolated",
             "While isolated, a proxy on another loopback address is confirmed and disabled, and isolation stays in force",
-            ["EACP-ISOLATION-002"], harness, profile: .proxy, timeout: .seconds(60)
+            ["EACP-ISOLATION-002"], harness, profile: .proxy, disablesProxy: true, cancelsIsolation: true,
+            timeout: .seconds(60)
         ) { harness, context in
             // Another address than the server's, so that only an exemption for the proxy lets the agent reach it.
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort, host: "127.0.0.2")

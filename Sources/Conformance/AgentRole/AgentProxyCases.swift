@@ -95,10 +95,10 @@ enum AgentProxyCases {
     }
 
     static func invalidParameters(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.proxy.invalid-parameters-rejected",
             "SET_ENDPOINT_PROXY with an empty or overlong host or a port outside 1 to 65535 is rejected INVALID_PARAMETERS",
-            ["EACP-PROXY-001"], harness, profile: .proxy
+            ["EACP-PROXY-001"], harness, profile: .proxy, disablesProxy: true, cancelsIsolation: false
         ) { harness, context in
             // The proxy rejects every tunnel, so an agent that applies a bad setting cannot confirm it.
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
@@ -135,11 +135,11 @@ enum AgentProxyCases {
     }
 
     static func confirmedAndDisabled(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.proxy.confirmed-and-disabled",
             "A proxy change is confirmed by a heartbeat through the tunnel, carries every connection with TLS checked, and is undone by DISABLE_ENDPOINT_PROXY",
             ["EACP-PROXY-001", "EACP-PROXY-002", "EACP-PROXY-006", "EACP-TRANSPORT-015", "EACP-TRANSPORT-016"], harness,
-            profile: .proxy, timeout: .seconds(60)
+            profile: .proxy, disablesProxy: true, cancelsIsolation: false, timeout: .seconds(60)
         ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
@@ -232,10 +232,11 @@ enum AgentProxyCases {
     }
 
     static func unconfirmedReverted(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.proxy.unconfirmed-reverted",
             "A proxy that rejects every tunnel is reverted at the confirmation deadline, and the action fails PROXY_NOT_CONFIRMED",
-            ["EACP-PROXY-003", "EACP-TRANSPORT-015"], harness, profile: .proxy
+            ["EACP-PROXY-003", "EACP-TRANSPORT-015"], harness, profile: .proxy, disablesProxy: true,
+            cancelsIsolation: false
         ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
@@ -265,10 +266,11 @@ enum AgentProxyCases {
     }
 
     static func pendingAcrossRestarts(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.proxy.pending-across-restarts",
             "An unconfirmed change is used again after a restart, and reverted before any request once its deadline has passed",
-            ["EACP-PROXY-004"], harness, profile: .proxy, timeout: .seconds(60)
+            ["EACP-PROXY-004"], harness, profile: .proxy, disablesProxy: true, cancelsIsolation: false,
+            timeout: .seconds(60)
         ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
@@ -311,10 +313,11 @@ enum AgentProxyCases {
     }
 
     static func revertsToSavedProxy(_ harness: AgentHarness?) -> ConformanceCase {
-        .agent(
+        .agentRestoringSettings(
             "agent.proxy.reverts-to-saved-proxy",
             "An unconfirmed change made while a proxy is confirmed goes back to that proxy, and its failure travels through it",
-            ["EACP-PROXY-001", "EACP-PROXY-003"], harness, profile: .proxy, timeout: .seconds(60)
+            ["EACP-PROXY-001", "EACP-PROXY-003"], harness, profile: .proxy, disablesProxy: true,
+            cancelsIsolation: false, timeout: .seconds(60)
         ) { harness, context in
             let saved = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { saved.stop() }
