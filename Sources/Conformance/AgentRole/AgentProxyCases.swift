@@ -190,24 +190,47 @@ enum AgentProxyCases {
         }
     }
 
-    /// Arms an untrusted certificate behind the next tunnel and requires the agent to reject it.
+    /// Arms a certificate from another CA, then one for another host from the pinned CA, behind the
+    /// next tunnels, and requires the agent to reject both as it would on a direct connection.
     static func probeThroughTunnel(_ proxy: HarnessProxy, _ harness: AgentHarness, _ context: CaseContext) async throws
     {
         let other = try CertificateAuthority.create(commonName: "Untrusted conformance CA")
+        let otherKey = try PrivateKey.generateP256()
+        let untrusted = try other.issueServerCertificate(
+            dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], key: otherKey)
+        try await probe(
+            AgentTLSCases.tls12(try untrusted.pem(), try otherKey.pem()), "a certificate from another CA",
+            expected: [TLSAlertDescriptionCode.unknownCA, TLSAlertDescriptionCode.badCertificate], proxy, harness,
+            context)
+
         let key = try PrivateKey.generateP256()
-        let certificate = try other.issueServerCertificate(
-            dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], key: key)
-        let probe = AgentTLSCases.tls12(try certificate.pem(), try key.pem())
+        let wrongHost = try harness.authority.issueServerCertificate(dnsNames: ["wrong-host.invalid"], key: key)
+        try await probe(
+            AgentTLSCases.tls12(try wrongHost.pem(), try key.pem()), "a certificate for another host",
+            expected: [TLSAlertDescriptionCode.badCertificate], proxy, harness, context)
+    }
+
+    /// Arms `probe` behind the next tunnel, closes the push channel so that the agent opens one, and
+    /// judges the agent's reaction.
+    private static func probe(
+        _ probe: AgentProbe, _ what: String, expected: [UInt8], _ proxy: HarnessProxy, _ harness: AgentHarness,
+        _ context: CaseContext
+    ) async throws {
+        let before = proxy.probeOutcomes.value.count
         proxy.nextProbe.update { $0 = probe }
         harness.handlers.pushChannel.value?.close(code: .goingAway, reason: "conformance: reconnect through the proxy")
-        guard let outcome = try await waitFor(timeout: .seconds(15), { proxy.probeOutcomes.value.first }) else {
+        guard
+            let outcome = try await waitFor(
+                timeout: .seconds(15),
+                {
+                    proxy.probeOutcomes.value.count > before ? proxy.probeOutcomes.value[before] : nil
+                })
+        else {
             proxy.nextProbe.update { $0 = nil }
             throw CaseStop.failed("the agent opened no tunnel within 15 s after its push channel closed")
         }
-        context.transcript.record(
-            "agent->proxy", "reaction to a certificate from another CA inside the tunnel", "\(outcome)")
-        try AgentTLSCases.judge(
-            outcome, expected: [TLSAlertDescriptionCode.unknownCA, TLSAlertDescriptionCode.badCertificate], context)
+        context.transcript.record("agent->proxy", "reaction to \(what) inside the tunnel", "\(outcome)")
+        try AgentTLSCases.judge(outcome, expected: expected, context)
     }
 
     /// Disables the proxy and requires direct connections from then on.

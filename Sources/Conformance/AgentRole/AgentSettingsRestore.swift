@@ -4,7 +4,7 @@ import EACPProtocol
 /// these helpers put the agent back on direct, unisolated connections, so that one failure does not
 /// spill into the cases after it.
 extension ConformanceCase {
-    /// An agent case whose body, when it throws, is followed by `DISABLE_ENDPOINT_PROXY` when
+    /// Returns an agent case whose body, when it throws, is followed by `DISABLE_ENDPOINT_PROXY` when
     /// `disablesProxy` is set and `CANCEL_ISOLATION` when `cancelsIsolation` is set. The error is
     /// then thrown again, so the case still fails with the body's message.
     static func agentRestoringSettings(
