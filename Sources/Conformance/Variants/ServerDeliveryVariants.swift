@@ -199,5 +199,13 @@ extension BrokenVariantCatalog {
             "accepts-short-reference-digest", role: .server, breaks: ["EACP-LIMIT-008"],
             caughtBy: ["server.limits.exact-size-digests"],
             "accepts an ActionResult whose upload reference has a total_sha256 of 31 bytes"),
+        BrokenVariantEntry(
+            "drops-last-package-byte", role: .server, breaks: ["EACP-TRANSPORT-012"],
+            caughtBy: ["server.content.offer-table"],
+            "leaves the last byte out of a package served whole"),
+        BrokenVariantEntry(
+            "cancels-sent-actions", role: .server, breaks: ["EACP-ACTION-003"],
+            caughtBy: ["server.actions.cancel-only-queued"],
+            "lets an administrator cancel an action that the agent already acknowledged"),
     ]
 }

@@ -145,6 +145,8 @@ extension ActionDelivery {
                 update: ActionUpdate(state: ActionState(lifecycle: next), outcome: outcome))
         }
         switch step {
+        case .forbidden where BrokenVariant.isActive(.cancelsSentActions):
+            try BrokenVariant.cancelAnyway(record, outcome: outcome, context: context)
         case .forbidden(_, let state):
             throw ProtocolFailure(.badRequest, "action \(actionID) is \(state.rawValue) and can no longer be cancelled")
         case .applied(_, _, _, written: false):

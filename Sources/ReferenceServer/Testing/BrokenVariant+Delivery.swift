@@ -66,6 +66,21 @@ extension BrokenVariant {
     /// Accepts an `UploadReference` whose `total_sha256` is not 32 bytes in an ActionResult (breaks
     /// EACP-LIMIT-008). Switched in `ActionDelivery.validate`.
     static let acceptsShortReferenceDigest = BrokenVariant("accepts-short-reference-digest")
+    /// Leaves the last byte out of a package served whole with 200 (breaks EACP-TRANSPORT-012). Switched in
+    /// `DownloadHandlers.serve`.
+    static let dropsLastPackageByte = BrokenVariant("drops-last-package-byte")
+    /// Lets an administrator cancel an action that was already sent (breaks EACP-ACTION-003). Switched in
+    /// `ActionDelivery.cancel` through `cancelAnyway`.
+    static let cancelsSentActions = BrokenVariant("cancels-sent-actions")
+
+    /// Ends `record` as cancelled whatever its state, for `cancels-sent-actions`.
+    static func cancelAnyway(_ record: ActionRecord, outcome: ActionOutcome, context: ServerContext) throws(ProtocolFailure) {
+        _ = try context.stored("cancel action") { () throws(ServerStoreError) in
+            try context.store.updateAction(
+                id: record.action.actionID, expectedStates: [record.state], update: ActionUpdate(state: .finished, outcome: outcome))
+        }
+    }
+
     /// Acknowledges a log batch with its own last number instead of the highest stored one (breaks
     /// EACP-LOG-006).
     static let acksBatchHighestLog = BrokenVariant("acks-batch-highest-log")
