@@ -49,7 +49,7 @@ extension BrokenVariantCatalog {
             "reports-upgrade-once", role: .agent, breaks: ["EACP-UPGRADE-005"], caughtBy: ["agent.upgrade.verifies-and-reports"],
             "Reports an ended upgrade attempt in one heartbeat only."),
         BrokenVariantEntry(
-            "rejects-unknown-fields", role: .agent, breaks: ["EACP-ENCODING-002"],
+            "rejects-unknown-reply-fields", role: .agent, breaks: ["EACP-ENCODING-002"],
             caughtBy: ["agent.encoding.reply-with-unknown-and-repeated-fields"], "Rejects a heartbeat reply that contains an unknown field."),
         BrokenVariantEntry(
             "keeps-first-interval", role: .agent, breaks: ["EACP-ENCODING-005"],

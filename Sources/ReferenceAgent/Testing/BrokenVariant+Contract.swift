@@ -47,7 +47,7 @@ extension BrokenVariant {
 
     /// Rejects a heartbeat reply that contains a field its schema does not define (breaks
     /// EACP-ENCODING-002).
-    static let rejectsUnknownFields = BrokenVariant("rejects-unknown-fields")
+    static let rejectsUnknownReplyFields = BrokenVariant("rejects-unknown-reply-fields")
     /// Takes the first of several `next_heartbeat_interval_ms` values in a heartbeat reply instead of
     /// the last (breaks EACP-ENCODING-005).
     static let keepsFirstInterval = BrokenVariant("keeps-first-interval")
@@ -99,9 +99,9 @@ extension BrokenVariant {
         return adjusted
     }
 
-    /// Fails when the `rejects-unknown-fields` variant finds unknown fields in a heartbeat reply.
+    /// Fails when the `rejects-unknown-reply-fields` variant finds unknown fields in a heartbeat reply.
     static func checkUnknownFields(_ reply: some WireMessage) throws {
-        guard isActive(.rejectsUnknownFields), let reply = reply as? HeartbeatReply, !reply.unknownFields.isEmpty else { return }
+        guard isActive(.rejectsUnknownReplyFields), let reply = reply as? HeartbeatReply, !reply.unknownFields.isEmpty else { return }
         throw UnknownFieldsError(byteCount: reply.unknownFields.count)
     }
 
@@ -148,7 +148,7 @@ extension BrokenVariant {
         return nil
     }
 
-    /// The error of the `rejects-unknown-fields` variant.
+    /// The error of the `rejects-unknown-reply-fields` variant.
     struct UnknownFieldsError: Error, CustomStringConvertible {
         var byteCount: Int
         var description: String { "the reply has \(byteCount) bytes of unknown fields" }
