@@ -88,7 +88,9 @@ enum AgentLogCases {
             // An action makes the agent write log records, which wait in the upload queue while
             // collection goes off, unless a batch takes them first.
             let envelope = harness.envelope(.quarantineFile, AgentActionCases.quarantine(harness.filesDirectory + "/no-such-file.txt"))
-            harness.handlers.script.update { $0.heartbeatActions = [envelope] }
+            if !harness.handlers.push(.action(envelope)) {
+                harness.handlers.script.update { $0.heartbeatActions = [envelope] }
+            }
             guard try await harness.result(for: envelope.actionId) != nil else {
                 throw CaseStop.failed("no ActionResult for \(envelope.actionId) within 15 s")
             }
@@ -99,7 +101,7 @@ enum AgentLogCases {
             context.transcript.note("collection off; recording an event and restarting the agent")
             try await AgentEventCases.recordEvent(harness, eventCommand, context)
             try await harness.restartAgent(crash: false)
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(2))
             // A batch already in flight when the reply came may still arrive within a second.
             let late = harness.handlers.observations.value.logBatches.filter { $0.at > off + .seconds(1) }
             try context.require(late.isEmpty, "\(late.count) log batches arrived after a reply set LOG_COLLECTION_DISABLED")
