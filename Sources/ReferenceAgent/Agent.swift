@@ -92,6 +92,7 @@ public final class Agent: Sendable {
     /// Stops every loop and closes the push channel. Durable state stays as the last write left it.
     public func stop() {
         log.info("agent", "agent.stopping")
+        dropEventQueueIfBroken()
         push.stop()
         for task in tasks.withLock({ $0 }) { task.cancel() }
         link.close()

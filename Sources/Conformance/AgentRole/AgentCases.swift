@@ -12,7 +12,7 @@ public enum AgentCases {
             + [AgentActionCases.performHeartbeat(harness)] + AgentTLSCases.all(harness)
             // Restarts leave gaps in the heartbeat numbering, and the separate agents of the contract
             // cases add heartbeats of their own, so these come after every case that reads all heartbeats.
-            + AgentUpgradeCases.all(harness) + AgentRestartCases.all(harness) + AgentEncodingCases.all(harness)
+            + AgentUpgradeCases.all(harness) + AgentRestartCases.all(harness, eventCommand: eventCommand) + AgentEncodingCases.all(harness)
             // The log cases restart the agent too; they come before the contract cases' other agents,
             // whose log batches would have numbers of their own.
             + AgentLogCases.all(harness, eventCommand: eventCommand) + AgentContractCases.all(harness)

@@ -4,8 +4,8 @@ import Foundation
 /// Stopping and starting the harness's agent: a clean stop on SIGTERM, a restart after SIGKILL, and
 /// what must survive both (credentials, sequence numbers, settings).
 enum AgentRestartCases {
-    static func all(_ harness: AgentHarness?) -> [ConformanceCase] {
-        [cleanStop(harness), crashRestart(harness), settingsKept(harness), clientCertificate(harness), privateKeyKept(harness)]
+    static func all(_ harness: AgentHarness?, eventCommand: String?) -> [ConformanceCase] {
+        [cleanStop(harness), queueKept(harness, eventCommand), crashRestart(harness), settingsKept(harness), clientCertificate(harness), privateKeyKept(harness)]
     }
 
     /// The harness's observations just before a restart.
@@ -38,6 +38,29 @@ enum AgentRestartCases {
             try context.require(status == 0, "the agent exited with status \(status ?? 0) after SIGTERM")
             try await harness.restartAgent(crash: false)
             try checkResumed(harness, before, context)
+        }
+    }
+
+    static func queueKept(_ harness: AgentHarness?, _ eventCommand: String?) -> ConformanceCase {
+        .agent("agent.contract.queue-kept-across-clean-stop",
+               "An event not yet acknowledged when SIGTERM comes is sent again, with the same id, after the restart",
+               ["EACP-ENROLL-015", "EACP-ENROLL-016"], harness, timeout: .seconds(60)) { harness, context in
+            harness.handlers.script.update { $0.acknowledgeEvents = false }
+            let before = harness.handlers.observations.value.eventAttempts.count
+            try await AgentEventCases.recordEvent(harness, eventCommand, context)
+            guard let sent = try await waitFor(timeout: .seconds(10), {
+                harness.handlers.observations.value.eventAttempts.dropFirst(before).first?.value
+            }) else { throw AgentEventCases.noEvent(eventCommand) }
+            context.transcript.note("answered \(sent.eventId) with 503; stopping the agent with SIGTERM")
+
+            let status = await harness.stopAgent()
+            try context.require(status == 0, "the agent exited with status \(status.map(String.init) ?? "none, killed after 10 s") after SIGTERM")
+            try await harness.restartAgent(crash: false)
+            harness.handlers.script.update { $0.acknowledgeEvents = true }
+            let stored = try await waitFor(timeout: .seconds(15)) {
+                harness.handlers.observations.value.events.first { $0.value.eventId == sent.eventId }?.value
+            }
+            try context.require(stored != nil, "event \(sent.eventId) was not sent again within 15 s of the restart")
         }
     }
 

@@ -10,6 +10,9 @@ extension BrokenVariantCatalog {
             caughtBy: ["agent.contract.clean-stop-and-restart", "agent.contract.crash-restart-keeps-identity"],
             "Numbers heartbeats from 1 again in every process."),
         BrokenVariantEntry(
+            "drops-queue-on-stop", role: .agent, breaks: ["EACP-ENROLL-015", "EACP-ENROLL-016"],
+            caughtBy: ["agent.contract.queue-kept-across-clean-stop"], "Empties its security event queue when it stops on SIGTERM."),
+        BrokenVariantEntry(
             "fails-on-sigterm", role: .agent, breaks: ["EACP-ENROLL-015"], caughtBy: ["agent.contract.clean-stop-and-restart"],
             "Exits with status 1 after SIGTERM."),
         BrokenVariantEntry(

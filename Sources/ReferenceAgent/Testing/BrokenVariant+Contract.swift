@@ -51,6 +51,9 @@ extension BrokenVariant {
     /// Takes the first of several `next_heartbeat_interval_ms` values in a heartbeat reply instead of
     /// the last (breaks EACP-ENCODING-005).
     static let keepsFirstInterval = BrokenVariant("keeps-first-interval")
+    /// Empties its security event queue when it stops on SIGTERM (breaks EACP-ENROLL-015 and
+    /// EACP-ENROLL-016).
+    static let dropsQueueOnStop = BrokenVariant("drops-queue-on-stop")
     /// Sends its private key as PEM in the enrollment request's `host_name` (breaks EACP-ENROLL-002).
     static let sendsPrivateKey = BrokenVariant("sends-private-key")
     /// Sends an empty heartbeat, without a client certificate, before it enrolls (breaks EACP-ENROLL-001).
@@ -185,5 +188,13 @@ extension Agent {
         while !push.isConnected, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
+    }
+}
+
+extension Agent {
+    /// Removes every queued security event, for the `drops-queue-on-stop` variant.
+    func dropEventQueueIfBroken() {
+        guard BrokenVariant.isActive(.dropsQueueOnStop), let queued = try? store.peekEvents(limit: 100_000) else { return }
+        _ = try? store.removeEvents(eventIDs: queued.map(\.eventID))
     }
 }
