@@ -158,7 +158,14 @@ enum AgentActionCases {
             try context.require(arrived != nil, "no heartbeat within 3 s of PERFORM_HEARTBEAT; the interval is 30 s")
             let result = try await requireAnswered(envelope, harness, context)
             try context.require(result.state == .succeeded, "PERFORM_HEARTBEAT ended \(result.state) \(result.errorCode)")
+
+            // One more heartbeat hands the agent the usual interval now, so the next case does not wait 30 s.
             harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 }
+            let restoring = harness.handlers.observations.value.heartbeats.count
+            harness.handlers.push(.action(harness.envelope(.performHeartbeat, .performHeartbeat(PerformHeartbeatParameters()))))
+            _ = try await waitFor(timeout: .seconds(5)) {
+                harness.handlers.observations.value.heartbeats.count > restoring ? true : nil
+            }
         }
     }
 }
