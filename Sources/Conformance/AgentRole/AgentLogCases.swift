@@ -85,8 +85,10 @@ enum AgentLogCases {
         .agent("agent.logs.collection-off",
                "With collection off no log batch comes; turned on again, no record from before or while it was off is sent",
                ["EACP-LOG-002"], harness, timeout: .seconds(120)) { harness, context in
-            // An action makes the agent write log records, which wait in the upload queue while
-            // collection goes off, unless a batch takes them first.
+            // An action makes the agent write log records. Acknowledging no record past those already
+            // sent keeps them in the agent's upload queue while collection goes off.
+            let acknowledged = harness.handlers.observations.value.logBatches.last?.value.records.last?.sequenceNumber ?? 0
+            harness.handlers.script.update { $0.logAckLimit = acknowledged }
             let envelope = harness.envelope(.quarantineFile, AgentActionCases.quarantine(harness.filesDirectory + "/no-such-file.txt"))
             if !harness.handlers.push(.action(envelope)) {
                 harness.handlers.script.update { $0.heartbeatActions = [envelope] }
@@ -98,6 +100,7 @@ enum AgentLogCases {
             guard let off = try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)),
                 try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)) != nil
             else { throw CaseStop.failed("no heartbeat within 10 s to carry LOG_COLLECTION_DISABLED") }
+            harness.handlers.script.update { $0.logAckLimit = nil }
             context.transcript.note("collection off; recording an event and restarting the agent")
             try await AgentEventCases.recordEvent(harness, eventCommand, context)
             try await harness.restartAgent(crash: false)
