@@ -36,6 +36,10 @@ struct RequirementsPage {
                     + "changed to break that requirement, which the conformance cases naming it must catch. The "
                     + "suite's own tests run each of the \(variants.count) variants and expect those cases to fail; "
                     + "see [Broken variants](#broken-variants).")
+            let unbroken = musts.filter { variantsByRequirement[$0.id] == nil }
+            if !unbroken.isEmpty {
+                parts.append("MUST requirements without a broken variant: " + unbroken.map { idLink($0) }.joined(separator: ", ") + ".")
+            }
         }
         parts.append(summaryTable(casesByRequirement, variantsByRequirement))
 
