@@ -156,8 +156,8 @@ public final class Agent: Sendable {
         let level = BrokenVariant.isActive(.uploadsDebugRecords) ? .debug : AgentLogLevel(rawValue: settings.logLevel)
         log.setUpload(level: level) { level, component, message in
             _ = try? store.appendLogRecord(
-                timeUnixMs: AgentClock.nowUnixMs(), level: level.rawValue, component: String(component.utf8.prefix(64)) ?? component,
-                message: String(message.utf8.prefix(4096)) ?? message)
+                timeUnixMs: AgentClock.nowUnixMs(), level: level.rawValue, component: component.truncated(toUTF8Bytes: 64),
+                message: message.truncated(toUTF8Bytes: 4096))
         }
     }
 

@@ -194,7 +194,7 @@ final class ActionProcessor: Sendable {
     func finish(_ result: ActionResult) {
         var result = result
         if result.finishedUnixMs == 0 { result.finishedUnixMs = AgentClock.nowUnixMs() }
-        result.detail = String(result.detail.utf8.prefix(4096)) ?? ""
+        result.detail = result.detail.truncated(toUTF8Bytes: 4096)
         do {
             _ = try store.recordActionResult(
                 actionID: result.actionId, terminalState: result.state.rawValue, result: result.wireBytes(),

@@ -52,7 +52,7 @@ struct Upload {
                 if receipt.complete || reportsUnconfirmed(sent: offset + UInt64(chunk.count), size: size) {
                     var reference = UploadReference()
                     reference.uploadId = uploadID
-                    reference.name = String(name.utf8.prefix(4096)) ?? name
+                    reference.name = name.truncated(toUTF8Bytes: 4096)
                     reference.totalSize = size
                     reference.totalSha256 = digest
                     return reference

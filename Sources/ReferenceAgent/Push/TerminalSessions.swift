@@ -91,7 +91,7 @@ final class TerminalSessions: Sendable {
             close.exitStatus =
                 session.process.isRunning || BrokenVariant.isActive(.terminalDropsExitStatus)
                 ? 0 : session.process.terminationStatus
-            close.detail = detail
+            close.detail = detail.truncated(toUTF8Bytes: 1024)
             _ = push.send(.terminalClose(close))
         }
         log.info("terminal", "terminal.closed", ["session": session.id, "reason": reason])

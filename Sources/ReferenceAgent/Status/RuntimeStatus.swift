@@ -41,7 +41,7 @@ extension RuntimeStatus.Push {
         }
         state.connectedSinceUnixMs = state.status == .connected ? connectedSinceUnixMs ?? 0 : 0
         state.connectCount = UInt32(clamping: connectCount)
-        state.lastError = String(lastError.utf8.prefix(512)) ?? ""
+        state.lastError = lastError.truncated(toUTF8Bytes: 512)
         return state
     }
 }

@@ -9,13 +9,13 @@ public enum AgentIdentity {
 
     static var hostName: String {
         let name = ProcessInfo.processInfo.hostName
-        return name.isEmpty ? "localhost" : String(name.utf8.prefix(255)) ?? "localhost"
+        return name.isEmpty ? "localhost" : name.truncated(toUTF8Bytes: 255)
     }
 
     static var platform: Platform {
         var platform = Platform()
         platform.osFamily = .linux
-        platform.osVersion = ProcessInfo.processInfo.operatingSystemVersionString
+        platform.osVersion = ProcessInfo.processInfo.operatingSystemVersionString.truncated(toUTF8Bytes: 256)
         #if arch(x86_64)
         platform.architecture = "x86_64"
         #elseif arch(arm64)

@@ -40,7 +40,7 @@ extension Agent {
         report.components = [component]
         var watch = StatusReport.Property()
         watch.name = "watch_dir"
-        watch.value = options.watchDirectory ?? ""
+        watch.value = (options.watchDirectory ?? "").truncated(toUTF8Bytes: 4096)
         var backend = StatusReport.Property()
         backend.name = "isolation_backend"
         backend.value = options.isolationBackend

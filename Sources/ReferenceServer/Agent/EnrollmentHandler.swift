@@ -14,12 +14,9 @@ struct EnrollmentHandler {
     func handle(_ request: ServerRequest) throws(ProtocolFailure) -> ServerResponse {
         let enrollment = try request.decodeBody(EnrollmentRequest.self)
         let tokenDigest = try checkToken(enrollment.enrollmentToken)
+        if let violation = FieldLimits.violation(in: enrollment) { throw violation.failure }
         let csrPEM = try csrPEM(of: enrollment)
         let version = try validateVersion(enrollment.agentVersion)
-        guard !enrollment.hostName.isEmpty || BrokenVariant.isActive(.acceptsEmptyHostName), enrollment.hostName.utf8.count <= 255
-        else {
-            throw ProtocolFailure(.badRequest, "host_name must be 1 to 255 bytes")
-        }
 
         let agentID = "agent-" + ServerTokens.randomToken().prefix(20)
         let certificate: Certificate
@@ -75,10 +72,8 @@ struct EnrollmentHandler {
     private func csrPEM(of enrollment: EnrollmentRequest) throws(ProtocolFailure) -> String {
         switch enrollment.certificateSigningRequest {
         case .csrPem(let pem)?:
-            guard pem.utf8.count <= 16_384 else { throw ProtocolFailure(.badRequest, "csr_pem is longer than 16384 bytes") }
             return pem
         case .csrDer(let der)?:
-            guard der.count <= 8_192 else { throw ProtocolFailure(.badRequest, "csr_der is longer than 8192 bytes") }
             // PEM is the base64 of the DER bytes between two marker lines, so the CA's PEM reader takes it.
             let body = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
             return "-----BEGIN CERTIFICATE REQUEST-----\n\(body)\n-----END CERTIFICATE REQUEST-----\n"

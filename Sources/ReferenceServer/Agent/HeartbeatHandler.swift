@@ -17,6 +17,9 @@ struct HeartbeatHandler {
         guard heartbeat.sequenceNumber != 0 || BrokenVariant.isActive(.acceptsSequenceZero) else {
             throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more")
         }
+        if let violation = FieldLimits.violation(in: heartbeat), !BrokenVariant.isActive(.acceptsLongHeartbeatFields) {
+            throw violation.failure
+        }
 
         let now = context.now
         var current = agent

@@ -71,14 +71,9 @@ struct TelemetryHandlers {
         let agent = try context.authenticate(request)
         let report = try request.decodeBody(StatusReport.self)
         guard report.sequenceNumber != 0 || BrokenVariant.isActive(.acceptsStatusZero) else { throw ProtocolFailure(.badRequest, "sequence_number must be 1 or more") }
-        guard report.components.count <= 64, report.properties.count <= 256 else {
-            throw ProtocolFailure(.badRequest, "a report holds at most 64 components and 256 properties")
-        }
+        if let violation = FieldLimits.violation(in: report) { throw violation.failure }
         guard Set(report.properties.map(\.name)).count == report.properties.count else {
             throw ProtocolFailure(.badRequest, "two properties of the report have the same name")
-        }
-        if let reason = Self.statusFieldReason(report), !BrokenVariant.isActive(.acceptsLongStatusFields) {
-            throw ProtocolFailure(.badRequest, reason)
         }
 
         let latest = try context.stored("latest status report") { () throws(ServerStoreError) in
@@ -97,37 +92,16 @@ struct TelemetryHandlers {
         return .message(ack)
     }
 
-    /// Returns which string of `report` breaks its length limit, or nil when all are within them.
-    static func statusFieldReason(_ report: StatusReport) -> String? {
-        for component in report.components {
-            if !(1...64).contains(component.name.utf8.count) { return "a component name is not 1 to 64 bytes" }
-            if component.detail.utf8.count > 1_024 { return "the detail of component \(component.name) is above 1024 bytes" }
-        }
-        for property in report.properties {
-            if !(1...128).contains(property.name.utf8.count) { return "a property name is not 1 to 128 bytes" }
-            if property.value.utf8.count > 4_096 { return "the value of property \(property.name) is above 4096 bytes" }
-        }
-        return nil
-    }
-
     func logs(_ request: ServerRequest) throws(ProtocolFailure) -> ServerResponse {
         let agent = try context.authenticate(request)
         let batch = try request.decodeBody(AgentLogBatch.self)
-        guard (1...Self.maximumLogRecordsPerBatch).contains(batch.records.count) else {
-            throw ProtocolFailure(.badRequest, "a batch holds 1 to 1000 records, not \(batch.records.count)")
-        }
+        if let violation = FieldLimits.violation(in: batch) { throw violation.failure }
         for (earlier, later) in zip(batch.records, batch.records.dropFirst())
         where later.sequenceNumber <= earlier.sequenceNumber && !BrokenVariant.isActive(.acceptsUnorderedLogs) {
             throw ProtocolFailure(.badRequest, "sequence numbers are not strictly ascending at \(later.sequenceNumber)")
         }
         guard batch.records.allSatisfy({ $0.sequenceNumber <= UInt64(Int64.max) }), batch.droppedCount <= UInt64(Int64.max) else {
             throw ProtocolFailure(.badRequest, "a sequence number or dropped_count is above 2^63-1")
-        }
-        if let long = batch.records.first(where: { $0.message.utf8.count > 4_096 || $0.component.utf8.count > 64 }),
-            !BrokenVariant.isActive(.truncatesLongLogMessage)
-        {
-            throw ProtocolFailure(
-                .badRequest, "record \(long.sequenceNumber) has a message above 4096 bytes or a component above 64 bytes")
         }
 
         let entries = batch.records.map { record in

@@ -101,6 +101,11 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
             context.log.info("push.unknown_message", ["agent": agentID, "bytes": bytes.count, "missing": "payload"])
             return !BrokenVariant.isActive(.closesOnUnknownPushMessage) || rejectUnknown()
         }
+        if let violation = FieldLimits.violation(in: payload) {
+            context.log.warning("push.message_rejected", ["agent": agentID, "error": violation.message])
+            close(code: 1008, reason: "\(violation.field) is not \(violation.limit)")
+            return false
+        }
         do throws(ProtocolFailure) {
             switch payload {
             case .actionAck(let ack):
