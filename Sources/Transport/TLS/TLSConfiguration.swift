@@ -51,6 +51,15 @@ public struct TLSConfiguration: Sendable {
     /// Lowers the minimum version to TLS 1.0. TLS 1.0 and 1.1 need CBC suites, which
     /// `cipherListForTesting` must then add. EACP forbids both versions, so only tests set this.
     public var acceptsTLS10And11ForTesting = false
+    /// Completes a client handshake whatever certificate the server presents, unverified. EACP requires
+    /// the chain to lead to the pinned CA, so only tests set this, to build a faulty peer.
+    public var skipsPeerVerificationForTesting = false
+    /// Leaves out the client's check of the server certificate against the host name, while the chain is
+    /// still verified. EACP requires the check, so only tests set this, to build a faulty peer.
+    public var skipsHostNameCheckForTesting = false
+    /// Sends an IP address host as SNI too. RFC 6066 and EACP forbid that, so only tests set this, to
+    /// build a faulty peer.
+    public var sendsServerNameForIPAddressForTesting = false
 
     public init(
         role: Role,

@@ -142,7 +142,7 @@ public final class TLSContext: @unchecked Sendable {
     private func applyVerification() {
         let mode: Int32
         switch (configuration.role, configuration.clientCertificatePolicy) {
-        case (.client, _): mode = SSL_VERIFY_PEER
+        case (.client, _): mode = configuration.skipsPeerVerificationForTesting ? SSL_VERIFY_NONE : SSL_VERIFY_PEER
         case (.server, .none): mode = SSL_VERIFY_NONE
         case (.server, .optional): mode = SSL_VERIFY_PEER
         case (.server, .required): mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT

@@ -240,12 +240,18 @@ public final class TLSSession: @unchecked Sendable {
             }
         }
 
-        if IPAddressText.parse(hostName) != nil {
-            // RFC 6066 forbids IP addresses in SNI, so an address is only checked against the certificate.
-            try check(X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), hostName), "X509_VERIFY_PARAM_set1_ip_asc")
-        } else {
-            SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
-            try check(SSL_set1_host(ssl, hostName), "SSL_set1_host")
+        let configuration = context.configuration
+        let isIPAddress = IPAddressText.parse(hostName) != nil
+        if !configuration.skipsHostNameCheckForTesting {
+            if isIPAddress {
+                try check(X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), hostName), "X509_VERIFY_PARAM_set1_ip_asc")
+            } else {
+                SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
+                try check(SSL_set1_host(ssl, hostName), "SSL_set1_host")
+            }
+        }
+        // RFC 6066 forbids IP addresses in SNI, so an address is only checked against the certificate.
+        if !isIPAddress || configuration.sendsServerNameForIPAddressForTesting {
             try check(ceacp_SSL_set_tlsext_host_name(ssl, hostName), "SSL_set_tlsext_host_name")
         }
         SSL_set_connect_state(ssl)

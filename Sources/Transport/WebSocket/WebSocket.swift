@@ -46,8 +46,10 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         inboundQueue = WebSocketInboundQueue(configuration: configuration, connection: connection)
         messages = AsyncStream.counting(stream, off: inboundQueue)
         machine = WebSocketStateMachine(missedPongLimit: configuration.missedPongLimit)
+        machine.sendsEmptyPongs = configuration.sendsEmptyPongsForTesting
         livenessState = Mutex(WebSocketLiveness(missedPongLimit: machine.missedPongLimit))
         parser = WebSocketFrameParser(role: role == .server ? .server : .client, maxMessageBytes: configuration.maxMessageBytes)
+        parser.treatsTextAsBinary = configuration.treatsTextAsBinaryForTesting
         connection.handler = self
         schedulePing()
         if !inbound.isEmpty {

@@ -21,6 +21,12 @@ public struct WebSocketConfiguration: Hashable, Sendable {
     public var maxQueuedInboundBytes = 4 * 1024 * 1024
     /// The same limit counted in messages, so a flood of tiny messages is bounded too.
     public var maxQueuedInboundMessages = 1024
+    /// Takes a text frame as a binary one instead of closing with 1003 (unsupported data). EACP allows
+    /// binary messages only, so only tests set this, to build a faulty peer.
+    public var treatsTextAsBinaryForTesting = false
+    /// Answers a ping with an empty pong instead of one carrying the ping's data, as RFC 6455 requires.
+    /// Only tests set this, to build a faulty peer.
+    public var sendsEmptyPongsForTesting = false
 
     public init() {}
 }

@@ -12,6 +12,8 @@ public struct WebSocketFrameParser {
     public let role: Role
     /// The largest message, summed over its fragments, that the parser will buffer.
     public let maxMessageBytes: Int
+    /// Whether a text frame is taken as a binary one, from `WebSocketConfiguration.treatsTextAsBinaryForTesting`.
+    var treatsTextAsBinary = false
 
     private var buffer = HTTPByteBuffer()
     private var pendingHeader: FrameHeader?
@@ -55,7 +57,8 @@ public struct WebSocketFrameParser {
         guard buffer.readableCount >= 2 else { return nil }
         let first = buffer[0]
         let second = buffer[1]
-        let opcode = WebSocketOpcode(rawValue: first & 0x0F)
+        var opcode = WebSocketOpcode(rawValue: first & 0x0F)
+        if opcode == .text && treatsTextAsBinary { opcode = .binary }
         let fin = first & 0x80 != 0
         let masked = second & 0x80 != 0
         let shortLength = Int(second & 0x7F)

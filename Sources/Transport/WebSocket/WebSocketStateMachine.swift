@@ -28,6 +28,8 @@ struct WebSocketStateMachine {
     private(set) var unansweredPings = 0
     /// Missed pings in a row after which the connection is presumed dead. Values below 1 count as 1.
     let missedPongLimit: Int
+    /// Whether a ping is answered without its data, from `WebSocketConfiguration.sendsEmptyPongsForTesting`.
+    var sendsEmptyPongs = false
 
     init(missedPongLimit: Int = WebSocketConfiguration().missedPongLimit) {
         self.missedPongLimit = max(1, missedPongLimit)
@@ -47,7 +49,9 @@ struct WebSocketStateMachine {
         }
         switch frame.opcode {
         case .binary, .continuation: return dataReceived(frame)
-        case .ping: return state == .open ? [.send(WebSocketFrame(opcode: .pong, payload: frame.payload))] : []
+        case .ping:
+            guard state == .open else { return [] }
+            return [.send(WebSocketFrame(opcode: .pong, payload: sendsEmptyPongs ? [] : frame.payload))]
         case .pong:
             unansweredPings = 0
             return []
