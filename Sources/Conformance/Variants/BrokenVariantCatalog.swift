@@ -2,6 +2,7 @@
 public enum BrokenVariantCatalog {
     public static var all: [BrokenVariantEntry] {
         serverSession + serverDelivery + agentContract + agentTelemetry + agentActions + agentFeatures
+            + serverTransport + agentTransport
     }
 
     /// The MUST requirements that at least one variant breaks.

@@ -95,10 +95,12 @@ extension BrokenVariant {
         return reportedUpgrades.withLock { $0.insert(record.finishedUnixMs).inserted } ? record : nil
     }
 
-    /// Returns `configuration`, allowing TLS 1.3 when the `offers-tls13` variant is active.
+    /// Returns `configuration`, allowing TLS 1.3 when the `offers-tls13` variant is active, and with the
+    /// faults of an active TLS client variant of `BrokenVariant+Transport.swift`.
     static func clientTLS(_ configuration: TLSConfiguration) -> TLSConfiguration {
         var adjusted = configuration
         if isActive(.offersTLS13) { adjusted.maximumProtocolVersionForTesting = .tls1_3 }
+        applyTransportFaults(to: &adjusted)
         return adjusted
     }
 

@@ -71,6 +71,7 @@ struct ServerRoutes {
         socketConfiguration.pingInterval = .milliseconds(Int(context.settings.pushPingIntervalMs))
         socketConfiguration.missedPongLimit = Int(context.settings.pushMissedPongLimit)
         if BrokenVariant.isActive(.acceptsOversizedPushMessage) { socketConfiguration.maxMessageBytes = 4 * 1_048_576 }
+        BrokenVariant.applyPushFaults(to: &socketConfiguration)
         // A revoked or unknown agent gets its ErrorReply (403 or 401) instead of 101.
         let authorize: WebSocketUpgradeCheck = { [context] request in
             let serverRequest = ServerRequest(head: request.head, peer: request.peerCertificate)
