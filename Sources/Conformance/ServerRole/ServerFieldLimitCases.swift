@@ -22,7 +22,7 @@ enum ServerFieldLimitCases {
 
     static func resultDetailTooLong(_ target: ServerTarget) -> ConformanceCase {
         .server("server.limits.field-too-long",
-                "A result detail, log message or status property above its length limit gets 400, or close 1008 on the push channel, and is not stored",
+                "A heartbeat, enrollment, result, log or status field past its count or length limit gets 400, or close 1008 on the push channel, and is not stored",
                 ["EACP-LIMIT-005", "EACP-ERROR-009"], target, timeout: .seconds(20)) { kit in
             let (agent, actionID) = try await ServerUploadCases.acknowledgedRetrieval(kit)
             let tooLong = result(actionID, detailBytes: 4_097)
@@ -66,6 +66,11 @@ enum ServerFieldLimitCases {
             let ack = try agent.decode(StatusReportAck.self, try await agent.post("/eacp/v1/status", report).body, from: "status")
             try kit.context.require(ack.storedSequenceNumber == 1,
                                     "status report 1 after the rejected report 5 was acknowledged with \(ack.storedSequenceNumber), not 1")
+
+            try await checkStatusPlatform(kit, agent)
+            try await checkHeartbeatFields(kit, agent)
+            try await checkEnrollmentPlatform(kit)
+            try await checkTerminalDataOnPush(kit, agent)
         }
     }
 

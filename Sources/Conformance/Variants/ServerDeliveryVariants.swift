@@ -28,6 +28,10 @@ extension BrokenVariantCatalog {
             caughtBy: ["server.limits.field-too-long"],
             "stores an ActionResult whose detail is above 4096 bytes, cut to 4096, instead of rejecting it"),
         BrokenVariantEntry(
+            "accepts-long-heartbeat-fields", role: .server, breaks: ["EACP-LIMIT-005"],
+            caughtBy: ["server.limits.field-too-long"],
+            "records heartbeats whose features, push channel error, proxy host or upgrade detail are past their limits"),
+        BrokenVariantEntry(
             "accepts-short-chunk-digest", role: .server, breaks: ["EACP-LIMIT-008"],
             caughtBy: ["server.limits.exact-size-digests"],
             "compares a chunk_sha256 that is not 32 bytes with the digest and returns 422 instead of 400"),
