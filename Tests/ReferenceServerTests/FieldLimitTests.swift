@@ -137,16 +137,6 @@ struct FieldLimitTests {
             batch.records = [record]
             return FieldLimits.violation(in: batch)
         },
-        messageCase("action ack", "action_id", 1...64) { bytes in
-            var ack = ActionAck()
-            ack.actionId = text(bytes)
-            return FieldLimits.violation(in: ack)
-        },
-        messageCase("push ack", "action_ack.action_id", 1...64) { bytes in
-            var ack = ActionAck()
-            ack.actionId = text(bytes)
-            return FieldLimits.violation(in: .actionAck(ack))
-        },
         messageCase("push terminal data", "terminal_data.chunk", 1...65_536) { bytes in
             var data = TerminalData()
             data.sessionId = "session-1"
@@ -174,9 +164,9 @@ struct FieldLimitTests {
 
     @Test func violationMessageNamesFieldAndLimit() {
         let entries = FieldLimitViolation(field: "capabilities.features", minimum: 0, maximum: 64, unit: .entries, actual: 65)
-        #expect(entries.message == "capabilities.features has 65 entries; the limit is at most 64 entries")
+        #expect(entries.message == "capabilities.features has 65 entries but must have at most 64 entries")
         let bytes = FieldLimitViolation(field: "host_name", minimum: 1, maximum: 255, unit: .bytes, actual: 256)
-        #expect(bytes.message == "host_name has 256 bytes; the limit is 1 to 255 bytes")
+        #expect(bytes.message == "host_name has 256 bytes but must have 1 to 255 bytes")
         #expect(bytes.failure == ProtocolFailure(.badRequest, bytes.message))
     }
 }

@@ -38,10 +38,10 @@ struct FieldLimitWireTests {
         let agent = try await harness.enrollAgent()
         let atLimit = (features: 64, lastError: 512, host: 255, detail: 1_024)
         let pastLimit: [(Heartbeat, String)] = [
-            (Self.heartbeat(sequence: 1, size: (65, 512, 255, 1_024)), "capabilities.features has 65 entries; the limit is at most 64 entries"),
-            (Self.heartbeat(sequence: 2, size: (64, 513, 255, 1_024)), "push_channel.last_error has 513 bytes; the limit is at most 512 bytes"),
-            (Self.heartbeat(sequence: 3, size: (64, 512, 256, 1_024)), "proxy.host has 256 bytes; the limit is at most 255 bytes"),
-            (Self.heartbeat(sequence: 4, size: (64, 512, 255, 1_025)), "last_upgrade.detail has 1025 bytes; the limit is at most 1024 bytes"),
+            (Self.heartbeat(sequence: 1, size: (65, 512, 255, 1_024)), "capabilities.features has 65 entries but must have at most 64 entries"),
+            (Self.heartbeat(sequence: 2, size: (64, 513, 255, 1_024)), "push_channel.last_error has 513 bytes but must have at most 512 bytes"),
+            (Self.heartbeat(sequence: 3, size: (64, 512, 256, 1_024)), "proxy.host has 256 bytes but must have at most 255 bytes"),
+            (Self.heartbeat(sequence: 4, size: (64, 512, 255, 1_025)), "last_upgrade.detail has 1025 bytes but must have at most 1024 bytes"),
         ]
 
         for (heartbeat, expected) in pastLimit {
@@ -68,7 +68,7 @@ struct FieldLimitWireTests {
         request.platform?.osVersion = Self.text(257)
 
         let rejected = try await harness.client().post("/eacp/v1/enroll", body: request.wireBytes())
-        try Self.expectBadRequest(rejected, "platform.os_version has 257 bytes; the limit is at most 256 bytes")
+        try Self.expectBadRequest(rejected, "platform.os_version has 257 bytes but must have at most 256 bytes")
         #expect(try harness.server.context.store.agents().isEmpty)
 
         request.platform?.osVersion = Self.text(256)
@@ -87,7 +87,7 @@ struct FieldLimitWireTests {
         report.platform?.architecture = Self.text(33)
 
         try Self.expectBadRequest(
-            try await agent.post("/eacp/v1/status", report), "platform.architecture has 33 bytes; the limit is at most 32 bytes")
+            try await agent.post("/eacp/v1/status", report), "platform.architecture has 33 bytes but must have at most 32 bytes")
         #expect(try harness.server.context.store.latestStatusReport(agentID: agent.agentID) == nil)
 
         report.platform?.architecture = Self.text(32)
@@ -109,27 +109,13 @@ struct FieldLimitWireTests {
         batch.records = [first, second]
 
         try Self.expectBadRequest(
-            try await agent.post("/eacp/v1/logs", batch), "records[1].component has 65 bytes; the limit is at most 64 bytes")
+            try await agent.post("/eacp/v1/logs", batch), "records[1].component has 65 bytes but must have at most 64 bytes")
         #expect(try harness.server.context.store.agentLogs(agentID: agent.agentID, limit: 10).entries.isEmpty)
 
         batch.records[1].component = Self.text(64)
         batch.records[1].message = Self.text(4_096)
         #expect(try await agent.post("/eacp/v1/logs", batch).status.code == 200)
         #expect(try harness.server.context.store.agentLogs(agentID: agent.agentID, limit: 10).entries.count == 2)
-        await harness.stop()
-    }
-
-    @Test func ackWithOverlongActionIDGets400() async throws {
-        let harness = try await ServerTestHarness()
-        let agent = try await harness.enrollAgent()
-
-        var ack = ActionAck()
-        ack.actionId = Self.text(65)
-        try Self.expectBadRequest(
-            try await agent.post("/eacp/v1/actions/ack", ack), "action_id has 65 bytes; the limit is 1 to 64 bytes")
-        // An id of 64 bytes passes the limit and is then an unknown action.
-        ack.actionId = Self.text(64)
-        #expect(try await agent.post("/eacp/v1/actions/ack", ack).status.code == 404)
         await harness.stop()
     }
 

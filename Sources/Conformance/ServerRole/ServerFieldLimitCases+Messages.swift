@@ -40,9 +40,9 @@ extension ServerFieldLimitCases {
         return heartbeat
     }
 
-    /// Sends heartbeats with one field past its limit, numbered above the recorded one, and requires
-    /// 400 for each and the recorded heartbeat unchanged; then one with every field at its limit is
-    /// recorded.
+    /// Sends heartbeats with one field past its limit, numbered above the recorded one. Each must get
+    /// 400 and leave the recorded heartbeat unchanged. A heartbeat with every field at its limit must
+    /// then be recorded.
     static func checkHeartbeatFields(_ kit: ServerCaseKit, _ agent: SimulatedAgent) async throws {
         let before = try await ServerHeartbeatStateCases.recordedState(kit, agent.agentID)
         var pastLimit: [(String, HeartbeatSizes)] = []
@@ -80,7 +80,7 @@ extension ServerFieldLimitCases {
     }
 
     /// Sends an enrollment request whose platform.os_version is 257 bytes with a one-use token and
-    /// requires 400; the same request at 256 bytes must then enroll, so the token was not used up.
+    /// requires 400. The same request at 256 bytes must then enroll, so the token was not used up.
     static func checkEnrollmentPlatform(_ kit: ServerCaseKit) async throws {
         let token = try await kit.admin.enrollmentToken(uses: 1)
         let agent = try SimulatedAgent(target: kit.target, version: "1.4", transcript: kit.context.transcript, group: kit.group)
@@ -105,7 +105,7 @@ extension ServerFieldLimitCases {
                                     + "so the rejected request used it up or the limit is wrong")
     }
 
-    /// Sends status report 6 with a platform.architecture of 33 bytes and requires 400; reports 2 and
+    /// Sends status report 6 with a platform.architecture of 33 bytes and requires 400. Reports 2 and
     /// 3, the second at 32 bytes, must then be acknowledged as stored.
     static func checkStatusPlatform(_ kit: ServerCaseKit, _ agent: SimulatedAgent) async throws {
         var report = StatusReport()

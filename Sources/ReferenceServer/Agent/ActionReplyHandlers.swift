@@ -9,7 +9,6 @@ struct ActionReplyHandlers {
     func ack(_ request: ServerRequest) throws(ProtocolFailure) -> ServerResponse {
         let agent = try context.authenticate(request)
         let ack = try request.decodeBody(ActionAck.self)
-        if let violation = FieldLimits.violation(in: ack) { throw violation.failure }
         try delivery.acknowledge(ack, agentID: agent.agentID, overPush: false)
         return .message(Self.receipt(actionID: ack.actionId, subject: .ack))
     }

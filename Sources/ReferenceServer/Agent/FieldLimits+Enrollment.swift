@@ -2,7 +2,7 @@ import EACPProtocol
 
 extension FieldLimits {
     /// Checks an `EnrollmentRequest`. The enrollment token's 16 to 256 bytes are left to the token
-    /// check, because a token of any other length is answered like an unknown token, with 403.
+    /// check, because a token of any other length gets the same 403 as an unknown token.
     static func violation(in request: EnrollmentRequest) -> FieldLimitViolation? {
         var checker = FieldLimitChecker()
         switch request.certificateSigningRequest {

@@ -6,7 +6,7 @@ enum FieldLimits {}
 
 extension FieldLimits {
     /// Checks a `Heartbeat`. The agent version, the content digest and the proxy port have rules of
-    /// their own: the handler answers an invalid version itself, and an invalid digest gets the
+    /// their own: the handler rejects an invalid version itself, and an invalid digest gets the
     /// content offered again.
     static func violation(in heartbeat: Heartbeat) -> FieldLimitViolation? {
         var checker = FieldLimitChecker()

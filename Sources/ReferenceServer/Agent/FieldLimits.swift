@@ -25,7 +25,7 @@ struct FieldLimitViolation: Error, Hashable, Sendable {
         minimum == 0 ? "at most \(maximum) \(unit.rawValue)" : "\(minimum) to \(maximum) \(unit.rawValue)"
     }
 
-    var message: String { "\(field) has \(actual) \(unit.rawValue); the limit is \(limit)" }
+    var message: String { "\(field) has \(actual) \(unit.rawValue) but must have \(limit)" }
 
     var failure: ProtocolFailure { ProtocolFailure(.badRequest, message) }
 }
@@ -72,6 +72,3 @@ struct FieldLimitChecker {
             field: field(), minimum: range.lowerBound, maximum: range.upperBound, unit: unit, actual: actual)
     }
 }
-
-/// The length of an identifier, from the schema's conventions: 1 to 64 bytes.
-let identifierBytes = 1...64

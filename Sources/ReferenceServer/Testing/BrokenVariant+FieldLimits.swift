@@ -1,5 +1,5 @@
 extension BrokenVariant {
     /// Stores heartbeats whose features, push channel error, proxy host or upgrade detail break
-    /// their limits instead of answering 400 BAD_REQUEST.
+    /// their limits instead of rejecting them with 400 BAD_REQUEST.
     static let acceptsLongHeartbeatFields = BrokenVariant("accepts-long-heartbeat-fields")
 }
