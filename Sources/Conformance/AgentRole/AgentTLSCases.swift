@@ -64,8 +64,10 @@ enum AgentTLSCases {
             let probe = try makeProbe(harness)
             let before = harness.front.probeOutcomes.value.count
             harness.front.nextProbe.update { $0 = probe }
-            // The push channel's reconnection makes the next connection come quickly.
+            // The push channel's reconnection makes the next connection come quickly. Cutting every open
+            // connection too makes one come when the push channel is still opening, or the agent has none.
             harness.handlers.pushChannel.value?.close(code: .goingAway, reason: "conformance: reconnect")
+            harness.front.cutOpenConnections()
             guard let outcome = try await waitFor(timeout: .seconds(40), {
                 harness.front.probeOutcomes.value.count > before ? harness.front.probeOutcomes.value[before] : nil
             }) else {
