@@ -1,8 +1,9 @@
 /// The settings of a TLSContext: its role, its own certificate and key, the CA it trusts, and the
 /// client-certificate policy (servers) or the host name to verify (clients).
 ///
-/// The protocol version (TLS 1.2 only), the cipher suites and the renegotiation ban are fixed by the
-/// context, not configured, except through the properties whose names end in `ForTesting`.
+/// The protocol version (TLS 1.2 only), the cipher suites, the renegotiation ban and a client's checks
+/// of the server certificate and SNI are fixed by the context and session, not configured, except
+/// through the properties whose names end in `ForTesting`.
 public struct TLSConfiguration: Sendable {
     public enum Role: Hashable, Sendable {
         case client
