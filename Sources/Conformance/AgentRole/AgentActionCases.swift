@@ -57,7 +57,11 @@ enum AgentActionCases {
         .agent("agent.actions.socket-down-next-heartbeat",
                "With the push channel down, an action in a heartbeat reply is acknowledged and answered over HTTP",
                ["EACP-ACTION-009", "EACP-ACTION-010", "EACP-ACTION-013"], harness) { harness, context in
-            harness.handlers.script.update { $0.acceptPushChannels = false }
+            // A 1 s interval brings each heartbeat reply's actions sooner, here and in the cases after this one.
+            harness.handlers.script.update {
+                $0.acceptPushChannels = false
+                $0.heartbeatIntervalMs = 1_000
+            }
             harness.handlers.pushChannel.value?.close(code: .goingAway, reason: "conformance: push channel down")
             try await Task.sleep(for: .milliseconds(500))
             let envelope = harness.envelope(.quarantineFile, quarantine(try harness.makeFile("heartbeat-quarantine.txt")))
@@ -79,6 +83,7 @@ enum AgentActionCases {
             guard try await waitFor(timeout: .seconds(10), { harness.handlers.pushChannel.value }) != nil else {
                 throw CaseStop.failed("the agent has no push channel open")
             }
+            harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             let path = try harness.makeFile("duplicate-quarantine.txt")
             let envelope = harness.envelope(.quarantineFile, quarantine(path))
             harness.handlers.push(.action(envelope))
@@ -98,6 +103,7 @@ enum AgentActionCases {
     static func expired(_ harness: AgentHarness?) -> ConformanceCase {
         .agent("agent.actions.expired-not-run", "An action whose expiry has passed ends EXPIRED without running",
                ["EACP-ACTION-017"], harness) { harness, context in
+            harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             let path = try harness.makeFile("expired-quarantine.txt")
             var envelope = harness.envelope(.quarantineFile, quarantine(path))
             envelope.expiresUnixMs = Int64(Date().timeIntervalSince1970 * 1_000) - 60_000
@@ -111,6 +117,7 @@ enum AgentActionCases {
     static func unsupportedKind(_ harness: AgentHarness?) -> ConformanceCase {
         .agent("agent.actions.unknown-kind-rejected", "An action of a kind the agent does not know ends REJECTED UNSUPPORTED_KIND",
                ["EACP-ACTION-017", "EACP-ENCODING-003"], harness) { harness, context in
+            harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             let envelope = harness.envelope(.unrecognized(99), nil)
             harness.handlers.script.update { $0.heartbeatActions = [envelope] }
             guard let result = try await harness.result(for: envelope.actionId) else {
@@ -125,6 +132,7 @@ enum AgentActionCases {
         .agent("agent.actions.minimum-version-checked",
                "A malformed minimum_agent_version is INVALID_PARAMETERS; one above the agent's is AGENT_VERSION_TOO_OLD",
                ["EACP-ACTION-017", "EACP-VERSION-002", "EACP-VERSION-003"], harness) { harness, context in
+            harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             for (minimum, expected) in [("8..5", ActionErrorCode.invalidParameters), ("4294967295", .agentVersionTooOld)] {
                 let path = try harness.makeFile("minimum-\(expected.rawValue).txt")
                 var envelope = harness.envelope(.quarantineFile, quarantine(path))

@@ -28,7 +28,7 @@ enum AgentIsolationCases {
         let result = try await AgentActionCases.requireAnswered(envelope, harness, context)
         try context.require(
             result.state == .succeeded, "\(what) ended \(result.state) \(result.errorCode): \(result.detail)")
-        guard let heartbeat = try await AgentProxyCases.heartbeat(after: .now, timeout: .seconds(10), harness) else {
+        guard let heartbeat = try await harness.requestHeartbeatNow()?.value else {
             throw CaseStop.failed("no heartbeat within 10 s after \(what)")
         }
         context.transcript.note("after \(what): \(describe(heartbeat.isolation))")

@@ -46,18 +46,23 @@ enum AgentProxyCases {
         }
     }
 
-    /// Sets the heartbeat interval to 2 s and makes the agent take it now with `PERFORM_HEARTBEAT`.
-    /// Returns the heartbeat that exchange sent.
+    /// Sets the heartbeat interval to 2 s and makes the agent take it now with `PERFORM_HEARTBEAT`,
+    /// pushed as soon as a push channel is open and carried by heartbeat replies until then.
+    /// Returns the first heartbeat after the action was queued.
     static func heartbeatNow(_ harness: AgentHarness, _ context: CaseContext) async throws -> Heartbeat {
         harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 }
-        guard try await waitFor(timeout: .seconds(10), { harness.handlers.pushChannel.value }) != nil else {
-            throw CaseStop.failed("the agent has no push channel open to take PERFORM_HEARTBEAT")
-        }
         let sent = ContinuousClock.now
         let envelope = harness.envelope(.performHeartbeat, .performHeartbeat(PerformHeartbeatParameters()))
-        deliver(envelope, harness)
-        guard let heartbeat = try await heartbeat(after: sent, timeout: .seconds(10), harness) else {
-            throw CaseStop.failed("no heartbeat within 10 s of PERFORM_HEARTBEAT")
+        harness.handlers.script.update { $0.heartbeatActions.append(envelope) }
+        // A push channel in reconnect backoff may take seconds to open, and a scheduled heartbeat may
+        // come first, so whichever comes first carries the action.
+        let pushed = LockedValue(false)
+        let heartbeat = try await waitFor(timeout: .seconds(15)) { () -> Heartbeat? in
+            if !pushed.value, harness.handlers.push(.action(envelope)) { pushed.update { $0 = true } }
+            return harness.handlers.observations.value.heartbeats.first { $0.at > sent }?.value
+        }
+        guard let heartbeat else {
+            throw CaseStop.failed("no heartbeat within 15 s of PERFORM_HEARTBEAT")
         }
         _ = try await AgentActionCases.requireAnswered(envelope, harness, context)
         return heartbeat
@@ -124,7 +129,7 @@ enum AgentProxyCases {
                     "SET_ENDPOINT_PROXY with \(what) ended \(result.state) \(result.errorCode), expected REJECTED INVALID_PARAMETERS"
                 )
             }
-            guard let after = try await heartbeat(after: .now, timeout: .seconds(10), harness) else {
+            guard let after = try await harness.requestHeartbeatNow()?.value else {
                 throw CaseStop.failed("no heartbeat within 10 s after the rejected changes")
             }
             try context.require(
@@ -146,7 +151,7 @@ enum AgentProxyCases {
             let authority = "127.0.0.1:\(harness.front.port)"
             // A 30 s interval, so that a heartbeat soon after the change is the agent's own doing.
             harness.handlers.script.update { $0.heartbeatIntervalMs = 30_000 }
-            guard try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)) != nil else {
+            guard try await harness.requestHeartbeatNow() != nil else {
                 throw CaseStop.failed("no heartbeat within 10 s to carry the 30 s interval")
             }
 
@@ -280,7 +285,7 @@ enum AgentProxyCases {
                     "after a 403 to CONNECT the agent sent \(request.bytesAfterRejection) more bytes on that connection"
                 )
             }
-            guard let after = try await heartbeat(after: .now, timeout: .seconds(10), harness) else {
+            guard let after = try await harness.requestHeartbeatNow()?.value else {
                 throw CaseStop.failed("no heartbeat within 10 s after the revert")
             }
             try context.require(

@@ -103,7 +103,7 @@ enum AgentPushRulesCases {
                 $0.pushMissedPongLimit = missedPongLimit
             }
             // The agent takes ping settings from a heartbeat reply, and may apply them only to a new channel.
-            guard try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)) != nil else {
+            guard try await harness.requestHeartbeatNow() != nil else {
                 throw CaseStop.failed("no heartbeat within 10 s to carry the new ping settings")
             }
             let opened = harness.handlers.observations.value.pushConnections.count

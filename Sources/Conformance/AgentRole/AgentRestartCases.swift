@@ -105,6 +105,7 @@ enum AgentRestartCases {
             context.transcript.note("status_report_interval_ms 300, below the minimum of 1000")
             let start = harness.handlers.observations.value.statusReports.count
             harness.handlers.script.update { $0.statusReportIntervalMs = 300 }
+            _ = try await harness.requestHeartbeatNow()
             guard let times = try await waitFor(timeout: .seconds(10), {
                 let reports = harness.handlers.observations.value.statusReports
                 return reports.count >= start + 4 ? reports.dropFirst(start).prefix(4).map(\.at) : nil
