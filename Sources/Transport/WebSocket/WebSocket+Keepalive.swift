@@ -7,6 +7,8 @@ public struct WebSocketLiveness: Hashable, Sendable {
     public var lastPingSent: Date?
     /// When the last pong arrived, or nil before the first one.
     public var lastPongReceived: Date?
+    /// The application data of the last pong, or nil before the first one.
+    public var lastPongPayload: [UInt8]?
     /// Pings sent since the last pong arrived, the one in flight included.
     public var unansweredPings = 0
     /// Pings whose pong had not arrived when the next ping was due, counted since the last pong. The
@@ -63,11 +65,12 @@ extension WebSocket {
     }
 
     /// Records a pong, solicited or not. Either one shows the peer is alive.
-    func pongReceived() {
+    func pongReceived(payload: [UInt8]) {
         if let pongTimer { connection.loop.cancelTimer(pongTimer) }
         pongTimer = nil
         livenessState.withLock { liveness in
             liveness.lastPongReceived = Date()
+            liveness.lastPongPayload = payload
             liveness.unansweredPings = 0
             liveness.missedPongs = 0
         }

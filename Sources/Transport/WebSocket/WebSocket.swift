@@ -72,6 +72,15 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
         }
     }
 
+    /// Writes `frame` as it is, whatever its opcode, while the connection is open. EACP sends only binary
+    /// messages and its own pings, so only tests call this, to act as a faulty peer or to ping with data.
+    public func sendFrameForTesting(_ frame: WebSocketFrame) {
+        connection.execute { [self] _ in
+            guard machine.state == .open else { return }
+            write(frame)
+        }
+    }
+
     /// Starts the closing handshake with `code` and a UTF-8 `reason`, cut to the 123 bytes a close frame has
     /// room for. The connection closes once the peer's close frame arrives or `closeTimeout` passes.
     ///
@@ -118,7 +127,7 @@ public final class WebSocket: ConnectionHandler, @unchecked Sendable {
             do {
                 guard let frame = try parser.nextFrame() else { return }
                 perform(machine.frameReceived(frame))
-                if frame.opcode == .pong { pongReceived() }
+                if frame.opcode == .pong { pongReceived(payload: frame.payload) }
             } catch {
                 perform(machine.failed(error))
             }
