@@ -5,6 +5,7 @@ public enum AgentCases {
         // so it runs just before the TLS cases, which wait for reconnections anyway.
         AgentBasicCases.all(harness) + AgentActionCases.all(harness) + AgentPushCases.all(harness)
             + AgentActionKindCases.all(harness) + AgentActionRulesCases.all(harness) + AgentPushRulesCases.all(harness)
+            + AgentPushFrameCases.all(harness)
             + AgentEventCases.all(harness, eventCommand: eventCommand) + AgentRetryCases.all(harness, eventCommand: eventCommand)
             + AgentUploadCases.all(harness) + AgentLimitCases.all(harness) + AgentStatusCases.all(harness)
             + AgentContentCases.all(harness)

@@ -83,6 +83,7 @@ final class PushChannel: Sendable {
                 // next ping is due, so no separate pong deadline is set.
                 configuration.missedPongLimit = Int(settings.pushMissedPongLimit)
                 if BrokenVariant.isActive(.ignoresMissedPongs) { configuration.missedPongLimit = Int.max }
+                BrokenVariant.applyPushFaults(to: &configuration)
                 configuration.pongTimeout = nil
                 let connector = BrokenVariant.isActive(.pushWithoutClientCertificate)
                     ? try agent.connectorWithoutCredentials() : try link.connector(bypassingProxy: BrokenVariant.isActive(.pushBypassesProxy))
