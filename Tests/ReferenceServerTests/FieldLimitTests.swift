@@ -137,6 +137,17 @@ struct FieldLimitTests {
             batch.records = [record]
             return FieldLimits.violation(in: batch)
         },
+        messageCase("upload chunk", "chunk", 0...4_190_208) { bytes in
+            var chunk = UploadChunk()
+            chunk.uploadId = "upload-1"
+            chunk.chunk = Array(repeating: 0x61, count: bytes)
+            return FieldLimits.violation(in: chunk)
+        },
+        messageCase("upload id", "upload_id", 1...64) { bytes in
+            var chunk = UploadChunk()
+            chunk.uploadId = text(bytes)
+            return FieldLimits.violation(in: chunk)
+        },
         messageCase("push terminal data", "terminal_data.chunk", 1...65_536) { bytes in
             var data = TerminalData()
             data.sessionId = "session-1"

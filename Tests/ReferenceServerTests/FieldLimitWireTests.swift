@@ -119,6 +119,37 @@ struct FieldLimitWireTests {
         await harness.stop()
     }
 
+    @Test func uploadChunkPastLimitIsNotStored() async throws {
+        let harness = try await ServerTestHarness()
+        let agent = try await harness.enrollAgent()
+        let actionID = try await harness.endpoint.queueAction(for: agent, kind: "retrieve-support-file")
+        _ = try await agent.heartbeat()
+        #expect(try await agent.ack(actionID) == 200)
+        let bytes = Array(repeating: UInt8(0x61), count: 4_190_209)
+        var chunk = UploadChunk()
+        chunk.uploadId = "support-1"
+        chunk.actionId = actionID
+        chunk.chunk = bytes
+        chunk.chunkSha256 = SHA256.digest(bytes)
+        chunk.totalSize = UInt64(bytes.count)
+        chunk.totalSha256 = SHA256.digest(bytes)
+
+        // The decoder's bytes limit equals the chunk limit, so the chunk fails decoding first.
+        let rejected = try await agent.post("/eacp/v1/uploads/chunk", chunk)
+        #expect(rejected.status.code == 400)
+        #expect(try ErrorReply(wireBytes: rejected.body).code == .malformedMessage)
+        #expect(try harness.server.context.store.upload(agentID: agent.agentID, uploadID: "support-1") == nil)
+
+        chunk.chunk.removeLast()
+        chunk.chunkSha256 = SHA256.digest(chunk.chunk)
+        chunk.totalSize = UInt64(chunk.chunk.count)
+        chunk.totalSha256 = chunk.chunkSha256
+        let accepted = try await agent.post("/eacp/v1/uploads/chunk", chunk)
+        #expect(accepted.status.code == 200)
+        #expect(try UploadReceipt(wireBytes: accepted.body).complete)
+        await harness.stop()
+    }
+
     @Test func pushTerminalDataPastLimitCloses1008() async throws {
         let harness = try await ServerTestHarness()
         let agent = try await harness.enrollAgent()

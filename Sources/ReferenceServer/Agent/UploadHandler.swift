@@ -55,13 +55,11 @@ struct UploadHandler {
     }
 
     private func validate(_ chunk: UploadChunk) throws(ProtocolFailure) {
+        if let violation = FieldLimits.violation(in: chunk) { throw violation.failure }
         guard Identifier.isValid(chunk.uploadId) else { throw ProtocolFailure(.badRequest, "upload_id is not an identifier") }
         guard chunk.totalSha256.count == 32 else { throw ProtocolFailure(.badRequest, "total_sha256 must be 32 bytes") }
         guard chunk.totalSize <= UInt64(context.settings.maximumUploadBytes) else {
             throw ProtocolFailure(.payloadTooLarge, "total_size \(chunk.totalSize) is above the limit of \(context.settings.maximumUploadBytes) bytes")
-        }
-        guard chunk.chunk.count <= Self.maximumChunkBytes else {
-            throw ProtocolFailure(.payloadTooLarge, "the chunk is longer than \(Self.maximumChunkBytes) bytes")
         }
         guard chunk.offset + UInt64(chunk.chunk.count) <= chunk.totalSize else {
             throw ProtocolFailure(.badRequest, "the chunk ends past total_size \(chunk.totalSize)")
