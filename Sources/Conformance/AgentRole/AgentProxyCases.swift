@@ -14,6 +14,10 @@ enum AgentProxyCases {
         ]
     }
 
+    /// The heartbeat interval of the proxy cases, the minimum EACP allows: the push channel is often
+    /// in reconnect backoff after a proxy change, so heartbeat replies carry most actions.
+    static let fastHeartbeatMs: UInt32 = 1_000
+
     static func setProxy(host: String, port: UInt32, confirmTimeoutMs: UInt32) -> ActionEnvelope.Parameters {
         var parameters = SetEndpointProxyParameters()
         parameters.host = host
@@ -46,11 +50,11 @@ enum AgentProxyCases {
         }
     }
 
-    /// Sets the heartbeat interval to 2 s and makes the agent take it now with `PERFORM_HEARTBEAT`,
+    /// Sets the heartbeat interval to 1 s and makes the agent take it now with `PERFORM_HEARTBEAT`,
     /// pushed as soon as a push channel is open and carried by heartbeat replies until then.
     /// Returns the first heartbeat after the action was queued.
     static func heartbeatNow(_ harness: AgentHarness, _ context: CaseContext) async throws -> Heartbeat {
-        harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 }
+        harness.handlers.script.update { $0.heartbeatIntervalMs = fastHeartbeatMs }
         let sent = ContinuousClock.now
         let envelope = harness.envelope(.performHeartbeat, .performHeartbeat(PerformHeartbeatParameters()))
         harness.handlers.script.update { $0.heartbeatActions.append(envelope) }
@@ -105,6 +109,7 @@ enum AgentProxyCases {
             "SET_ENDPOINT_PROXY with an empty or overlong host or a port outside 1 to 65535 is rejected INVALID_PARAMETERS",
             ["EACP-PROXY-001"], harness, profile: .proxy, disablesProxy: true, cancelsIsolation: false
         ) { harness, context in
+            harness.handlers.script.update { $0.heartbeatIntervalMs = fastHeartbeatMs }
             // The proxy rejects every tunnel, so an agent that applies a bad setting cannot confirm it.
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
@@ -268,6 +273,7 @@ enum AgentProxyCases {
         ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
+            harness.handlers.script.update { $0.heartbeatIntervalMs = fastHeartbeatMs }
             proxy.rejectionStatus.update { $0 = 403 }
             let changed = ContinuousClock.now
             let envelope = harness.envelope(
@@ -302,6 +308,7 @@ enum AgentProxyCases {
         ) { harness, context in
             let proxy = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { proxy.stop() }
+            harness.handlers.script.update { $0.heartbeatIntervalMs = fastHeartbeatMs }
             proxy.rejectionStatus.update { $0 = 403 }
             let timeoutMs: UInt32 = 6_000
             let changed = ContinuousClock.now
@@ -347,6 +354,7 @@ enum AgentProxyCases {
             ["EACP-PROXY-001", "EACP-PROXY-003"], harness, profile: .proxy, disablesProxy: true,
             cancelsIsolation: false, timeout: .seconds(60)
         ) { harness, context in
+            harness.handlers.script.update { $0.heartbeatIntervalMs = fastHeartbeatMs }
             let saved = try HarnessProxy(backendPort: harness.front.backendPort)
             defer { saved.stop() }
             let rejecting = try HarnessProxy(backendPort: harness.front.backendPort)
