@@ -29,10 +29,15 @@ final class PushChannelSession: PushConnection, @unchecked Sendable {
         socket.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
     }
 
-    /// Serves the channel until it closes.
-    func run() async {
+    /// Registers the channel in place of the agent's older one, which it closes. Called as soon as the
+    /// upgrade completes, before `run` is scheduled, so that channels register in the order they opened.
+    func register() {
         let older = context.pushChannels.register(agentID: agentID, connection: self)
         if !BrokenVariant.isActive(.keepsOlderPushChannel) { older?.close(code: 1000, reason: "replaced by a newer connection") }
+    }
+
+    /// Records the channel, pushes what waits for it, and handles the agent's messages until it closes.
+    func run() async {
         let presence = PushChannelPresence(replicaID: context.replicaID, connectedUnixMs: context.now)
         _ = try? context.stored("record push channel") { () throws(ServerStoreError) in
             try context.store.setPushChannel(agentID: agentID, presence: presence)

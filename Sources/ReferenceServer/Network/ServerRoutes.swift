@@ -93,6 +93,7 @@ struct ServerRoutes {
             }
             let session = PushChannelSession(
                 socket: socket, agentID: agent.agentID, context: context, delivery: delivery, terminals: terminals)
+            session.register()
             Task { await session.run() }
         }
     }
