@@ -77,8 +77,6 @@ enum AgentBasicCases {
                ["EACP-HEARTBEAT-001", "EACP-HEARTBEAT-002"], harness) { harness, context in
             context.transcript.note("interval 2000 ms; tolerance \(earlyTolerance.milliseconds) ms early, \(lateTolerance.milliseconds) ms late")
             let start = harness.handlers.observations.value.heartbeats.count
-            // A heartbeat now, so the first interval counts from it instead of from the last scheduled one.
-            _ = try await harness.requestHeartbeatNow()
             guard let times = try await waitFor(timeout: .seconds(20), interval: .milliseconds(100), {
                 let heartbeats = harness.handlers.observations.value.heartbeats
                 return heartbeats.count >= start + 4 ? heartbeats.suffix(4).map(\.at) : nil

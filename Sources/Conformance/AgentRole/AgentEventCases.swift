@@ -77,9 +77,9 @@ enum AgentEventCases {
                "Status reports follow the interval the server sets, numbered up by one",
                ["EACP-STATUS-001", "EACP-STATUS-002"], harness) { harness, context in
             harness.handlers.script.update { $0.statusReportIntervalMs = 2_000 }
-            _ = try await harness.requestHeartbeatNow()
             context.transcript.note("status interval 2000 ms; tolerance \(earlyTolerance.milliseconds) ms early, \(lateTolerance.milliseconds) ms late")
             let start = harness.handlers.observations.value.statusReports.count
+            _ = try await harness.requestHeartbeatNow()
             // The first report after the change may come at once; the gaps count from it.
             guard let reports = try await waitFor(timeout: .seconds(20), interval: .milliseconds(100), {
                 let reports = harness.handlers.observations.value.statusReports

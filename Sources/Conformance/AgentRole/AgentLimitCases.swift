@@ -78,7 +78,7 @@ enum AgentLimitCases {
             defer { harness.handlers.script.update { $0.contentOffer = nil } }
             context.transcript.note("offering revision \(revision) with a 31-byte SHA-256 in two heartbeat replies")
             for _ in 0..<2 {
-                guard try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)) != nil else {
+                guard try await harness.requestHeartbeatNow() != nil else {
                     throw CaseStop.failed("no heartbeat within 10 s")
                 }
             }

@@ -42,6 +42,7 @@ enum AgentStatusCases {
                     script.overrides[statusPath] = nil
                 }
             }
+            _ = try await harness.requestHeartbeatNow()
             context.transcript.note("status interval 1000 ms; failing status requests with 503 until three have failed")
             guard try await waitFor(timeout: .seconds(15), { attempts.value.count >= 3 ? true : nil }) != nil else {
                 throw CaseStop.failed("fewer than 3 status reports came within 15 s of a 1000 ms interval")
