@@ -97,8 +97,7 @@ enum AgentLogCases {
                 throw CaseStop.failed("no ActionResult for \(envelope.actionId) within 15 s")
             }
             harness.handlers.script.update { $0.logCollection = .disabled }
-            guard let off = try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)),
-                try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)) != nil
+            guard let off = try await harness.requestHeartbeatNow()?.at, try await harness.requestHeartbeatNow() != nil
             else { throw CaseStop.failed("no heartbeat within 10 s to carry LOG_COLLECTION_DISABLED") }
             harness.handlers.script.update { $0.logAckLimit = nil }
             context.transcript.note("collection off; recording an event and restarting the agent")
@@ -110,7 +109,7 @@ enum AgentLogCases {
             try context.require(late.isEmpty, "\(late.count) log batches arrived after a reply set LOG_COLLECTION_DISABLED")
 
             harness.handlers.script.update { $0.logCollection = .enabled }
-            guard try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(10)) != nil else {
+            guard try await harness.requestHeartbeatNow() != nil else {
                 throw CaseStop.failed("no heartbeat within 10 s to carry LOG_COLLECTION_ENABLED")
             }
             let onUnixMs = Int64(Date().timeIntervalSince1970 * 1_000)
