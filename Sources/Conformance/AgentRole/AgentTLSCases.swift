@@ -62,6 +62,9 @@ enum AgentTLSCases {
     ) -> ConformanceCase {
         .agent(id, title, requirements, harness, timeout: .seconds(60)) { harness, context in
             let probe = try makeProbe(harness)
+            // The minimum interval, so the heartbeat that shows the recovery comes soon after the probe.
+            harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
+            let hadPushChannel = harness.handlers.pushChannel.value != nil
             let before = harness.front.probeOutcomes.value.count
             harness.front.nextProbe.update { $0 = probe }
             // The push channel's reconnection makes the next connection come quickly. Cutting every open
@@ -83,6 +86,13 @@ enum AgentTLSCases {
             }
             try context.require(recovered != nil, "the agent sent no heartbeat through a normal server within 40 s after the probe")
             context.transcript.note("normal heartbeat after the probe: received")
+
+            // A push channel whose reconnection met the probe is in backoff. Waiting for it here keeps the
+            // next case's probe from meeting it again, with a backoff that doubles each time.
+            if hadPushChannel {
+                let reopened = try await waitFor(timeout: .seconds(10)) { harness.handlers.pushChannel.value }
+                context.transcript.note(reopened == nil ? "the push channel did not open again within 10 s" : "push channel open again")
+            }
         }
     }
 
