@@ -100,6 +100,7 @@ enum AgentUpgradeCases {
             $0.upgradePackages = [offer.version: offer.package]
         }
         defer { harness.handlers.script.update { $0.upgradeOffer = nil } }
+        _ = try await harness.requestHeartbeatNow()
         // Tolerance: a heartbeat to carry the offer, a download, the install attempt and one more
         // heartbeat to report it, on a loaded machine.
         guard let record = try await waitFor(timeout: .seconds(15), {
@@ -118,6 +119,8 @@ enum AgentUpgradeCases {
             $0.upgradePackages = [offer.version: offer.package]
         }
         defer { harness.handlers.script.update { $0.upgradeOffer = nil } }
+        // The first of those heartbeats comes at once when a push channel is open.
+        _ = try await harness.requestHeartbeatNow()
         try await waitForHeartbeats(heartbeats + 1, after: start, harness)
     }
 
