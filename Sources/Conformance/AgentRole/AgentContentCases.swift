@@ -43,7 +43,7 @@ enum AgentContentCases {
             // The shortest interval the specification allows, so the heartbeats each step waits for come quickly.
             harness.handlers.script.update { $0.heartbeatIntervalMs = 1_000 }
             defer { harness.handlers.script.update { $0.heartbeatIntervalMs = 2_000 } }
-            _ = try await AgentEventCases.nextHeartbeat(harness, timeout: .seconds(5))
+            _ = try await harness.requestHeartbeatNow(timeout: .seconds(5))
             var installed = ContentVersionValue(revision: reported, digest: [])
             for step in steps {
                 installed = try await run(step, installed: installed, harness, context)
@@ -73,6 +73,9 @@ enum AgentContentCases {
             $0.contentOffer = offer
             $0.contentPackages = [step.revision: step.package]
         }
+        // The first heartbeat to carry the offer comes at once when a push channel is open.
+        let start = harness.handlers.observations.value.heartbeats.count
+        _ = try await harness.requestHeartbeatNow()
 
         if step.installs {
             let expected = ContentVersionValue(revision: step.revision, digest: step.offeredDigest)
@@ -86,8 +89,7 @@ enum AgentContentCases {
             return expected
         }
 
-        // Three heartbeats after the offer show that the agent keeps reporting what it had.
-        let start = harness.handlers.observations.value.heartbeats.count
+        // Three heartbeats from the one that carried the offer show that the agent keeps reporting what it had.
         guard try await waitFor(timeout: .seconds(10), {
             harness.handlers.observations.value.heartbeats.count >= start + 3 ? true : nil
         }) != nil else { throw CaseStop.failed("fewer than 3 heartbeats arrived within 10 s") }
