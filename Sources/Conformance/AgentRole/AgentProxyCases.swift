@@ -50,23 +50,21 @@ enum AgentProxyCases {
         }
     }
 
-    /// Sets the heartbeat interval to 1 s and makes the agent take it now with `PERFORM_HEARTBEAT`,
-    /// pushed as soon as a push channel is open and carried by heartbeat replies until then.
-    /// Returns the first heartbeat after the action was queued.
+    /// Sets the heartbeat interval to 1 s and makes the agent take it now with `PERFORM_HEARTBEAT`.
+    /// Returns the heartbeat that exchange sent.
+    ///
+    /// Waiting for the push channel first also means that no push connection through an older
+    /// setting is still being opened when the case goes on to change the setting again.
     static func heartbeatNow(_ harness: AgentHarness, _ context: CaseContext) async throws -> Heartbeat {
         harness.handlers.script.update { $0.heartbeatIntervalMs = fastHeartbeatMs }
+        guard try await waitFor(timeout: .seconds(10), { harness.handlers.pushChannel.value }) != nil else {
+            throw CaseStop.failed("the agent has no push channel open to take PERFORM_HEARTBEAT")
+        }
         let sent = ContinuousClock.now
         let envelope = harness.envelope(.performHeartbeat, .performHeartbeat(PerformHeartbeatParameters()))
-        harness.handlers.script.update { $0.heartbeatActions.append(envelope) }
-        // A push channel in reconnect backoff may take seconds to open, and a scheduled heartbeat may
-        // come first, so whichever comes first carries the action.
-        let pushed = LockedValue(false)
-        let heartbeat = try await waitFor(timeout: .seconds(15)) { () -> Heartbeat? in
-            if !pushed.value, harness.handlers.push(.action(envelope)) { pushed.update { $0 = true } }
-            return harness.handlers.observations.value.heartbeats.first { $0.at > sent }?.value
-        }
-        guard let heartbeat else {
-            throw CaseStop.failed("no heartbeat within 15 s of PERFORM_HEARTBEAT")
+        deliver(envelope, harness)
+        guard let heartbeat = try await heartbeat(after: sent, timeout: .seconds(10), harness) else {
+            throw CaseStop.failed("no heartbeat within 10 s of PERFORM_HEARTBEAT")
         }
         _ = try await AgentActionCases.requireAnswered(envelope, harness, context)
         return heartbeat
