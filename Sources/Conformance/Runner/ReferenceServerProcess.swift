@@ -14,20 +14,20 @@ public final class ReferenceServerProcess: Sendable {
     /// Starts `executable` and waits until it completes a TLS handshake.
     public init(executable: String, workDirectory: String, environment: [String: String] = [:]) async throws(RunnerError) {
         dataDirectory = workDirectory + "/server-data"
-        let port = try Self.freePort()
+        // Port 0 lets the server take a free port itself, so runs side by side never race for one.
         process = try ChildProcess(
-            command: [executable, "serve", "--data-dir", dataDirectory, "--listen-host", "127.0.0.1", "--listen-port", String(port)]
+            command: [executable, "serve", "--data-dir", dataDirectory, "--listen-host", "127.0.0.1", "--listen-port", "0"]
                 + Self.settings,
             environment: environment, logPath: workDirectory + "/reference-server.log")
 
-        let probe = ServerProbe(host: "127.0.0.1", port: port)
-        let ready = try? await waitFor(timeout: .seconds(20), interval: .milliseconds(100)) { [process] in
-            if !process.isRunning { return false }
-            return probe.normalHandshake() == nil ? true : nil
+        let ready = try? await waitFor(timeout: .seconds(20), interval: .milliseconds(100)) { [process] () -> UInt16? in
+            if !process.isRunning { return 0 }
+            guard let port = Self.listeningPort(log: process.logTail(1_000_000)) else { return nil }
+            return ServerProbe(host: "127.0.0.1", port: port).normalHandshake() == nil ? port : nil
         }
-        guard ready == true else {
+        guard let port = ready ?? nil, port != 0 else {
             await process.stop(grace: .seconds(2))
-            throw RunnerError(.harness, "the reference server did not start on 127.0.0.1:\(port): \(process.logTail())")
+            throw RunnerError(.harness, "the reference server did not start on 127.0.0.1: \(process.logTail())")
         }
         do {
             let tokens = try JSONSerialization.jsonObject(
@@ -45,15 +45,12 @@ public final class ReferenceServerProcess: Sendable {
         await process.stop()
     }
 
-    /// A loopback port that is free now. Another program may take it before the server binds it, which
-    /// then fails the start with a clear message.
-    static func freePort() throws(RunnerError) -> UInt16 {
-        do {
-            let listener = try ProbeListener()
-            defer { listener.close() }
-            return listener.port
-        } catch {
-            throw RunnerError(.harness, "cannot find a free loopback port: \(error)")
-        }
+    /// Returns the port in the reference server's `event=server.started ... address=HOST:PORT` log line,
+    /// or nil while that line is not written yet.
+    static func listeningPort(log: String) -> UInt16? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("event=server.started") }),
+            let address = line.split(separator: " ").first(where: { $0.hasPrefix("address=") })
+        else { return nil }
+        return address.split(separator: ":").last.flatMap { UInt16($0) }
     }
 }
