@@ -8,6 +8,9 @@ final class PushChannel: Sendable {
     private let link: ServerLink
     private let log: AgentLog
     private let socket = Mutex<WebSocket?>(nil)
+    /// Counts `reconnect` calls, so a connection that was still opening with older settings when one
+    /// came is closed as soon as it opens.
+    private let settingsGeneration = Mutex(0)
     private let loop = Mutex<Task<Void, Never>?>(nil)
     private let weakAgent = Mutex<WeakAgent>(WeakAgent())
     /// Shells of live terminal sessions, which end with the channel that carried them.
@@ -55,6 +58,7 @@ final class PushChannel: Sendable {
 
     /// Closes the current channel so that the loop opens a new one, for example through a new proxy.
     func reconnect() {
+        settingsGeneration.withLock { $0 += 1 }
         socket.withLock { $0?.close(code: .goingAway, reason: "connection settings changed") }
     }
 
@@ -85,12 +89,16 @@ final class PushChannel: Sendable {
                 if BrokenVariant.isActive(.ignoresMissedPongs) { configuration.missedPongLimit = Int.max }
                 BrokenVariant.applyPushFaults(to: &configuration)
                 configuration.pongTimeout = nil
+                let generation = settingsGeneration.withLock { $0 }
                 let connector = BrokenVariant.isActive(.pushWithoutClientCertificate)
                     ? try agent.connectorWithoutCredentials() : try link.connector(bypassingProxy: BrokenVariant.isActive(.pushBypassesProxy))
                 let opened = try await WebSocketClient.connect(
                     connector, path: "/eacp/v1/push", group: link.group, configuration: configuration)
                 failures = 0
                 socket.withLock { $0 = opened }
+                if settingsGeneration.withLock({ $0 }) != generation {
+                    opened.close(code: .goingAway, reason: "connection settings changed")
+                }
                 agent.runtime.withLock {
                     $0.push.state = "connected"
                     $0.push.connectedSinceUnixMs = AgentClock.nowUnixMs()
