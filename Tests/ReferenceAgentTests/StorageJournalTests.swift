@@ -153,12 +153,14 @@ import Testing
 
         #expect(run.terminationReason == .uncaughtSignal)
         #expect(run.terminationStatus == SIGKILL)
-        #expect(run.acknowledged == Array(1...200))
+        // The last read may bring a few more numbers than asked for, all acknowledged before the kill.
+        #expect(run.acknowledged.count >= 200)
+        #expect(run.acknowledged == Array(1...run.acknowledged.count))
 
         let store = try AgentStore(path: folder.storePath)
         let queued = try store.peekEvents(limit: 100_000).map(\.eventID)
-        #expect(queued.count >= 200)
-        #expect(Array(queued.prefix(200)) == run.acknowledged.map { "event-\($0)" })
+        #expect(queued.count >= run.acknowledged.count)
+        #expect(Array(queued.prefix(run.acknowledged.count)) == run.acknowledged.map { "event-\($0)" })
         try Database(path: folder.storePath).checkIntegrity()
     }
 }
