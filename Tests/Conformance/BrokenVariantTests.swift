@@ -13,8 +13,8 @@ extension BrokenVariantEntry: CustomTestStringConvertible {
 @Suite struct BrokenVariantTests {
     static let agentPath = ConformanceCommand.binaries.appendingPathComponent("eacp-agent").path
 
-    /// The runner's arguments for a run of `entry`'s cases. Agent variants run as an outside command,
-    /// so the runner judges them purely by what crosses the wire.
+    /// Returns the runner's arguments for a run of `entry`'s cases. Agent variants run as an outside
+    /// command, so the runner judges them purely by what crosses the wire.
     static func arguments(for entry: BrokenVariantEntry) -> [String] {
         let selection = entry.cases.flatMap { ["--case", $0] }
         switch entry.role {

@@ -5,7 +5,7 @@
 /// of them to fail, and expect the failing cases together to name every requirement the variant
 /// breaks. That is the proof that the suite can fail for the reason it claims.
 public struct BrokenVariantEntry: Hashable, Sendable {
-    /// Which reference implementation the variant changes.
+    /// The reference implementation the variant changes.
     public enum Role: String, Hashable, Sendable {
         case server
         case agent
@@ -18,7 +18,7 @@ public struct BrokenVariantEntry: Hashable, Sendable {
     public let requirements: [String]
     /// Ids of the cases that must fail against the variant. Each names at least one of `requirements`.
     public let cases: [String]
-    /// What the variant does wrong, in one sentence.
+    /// A one-sentence summary of what the variant does wrong.
     public let summary: String
 
     public init(_ name: String, role: Role, breaks requirements: [String], caughtBy cases: [String], _ summary: String) {
