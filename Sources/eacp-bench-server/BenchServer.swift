@@ -23,7 +23,7 @@ final class BenchServer {
             "serve", "--data-dir", folder, "--listen-port", "0", "--log-level", "info",
             // Long enough that no ack times out during a run, so every action takes the push path.
             "--push-ack-timeout-ms", "300000",
-            // The benchmark drives few agents at a high rate, which the per-agent limit would answer with 429.
+            // The benchmark drives few agents at a high rate, which the per-agent limit would reject with 429.
             "--agent-requests-per-second", "1000000", "--agent-request-burst", "1000000",
         ]
         process.standardOutput = FileHandle.nullDevice

@@ -46,7 +46,7 @@ struct AgentServerInputTests {
         #expect(result.state == .rejected)
         #expect(result.errorCode == .unsupportedKind)
         // The channel's state is not checked: the action was never created on the server, which
-        // therefore answers the agent's ack with an error and closes the channel with 1008.
+        // therefore rejects the agent's ack with an error and closes the channel with 1008.
         await harness.stop()
     }
 

@@ -2,7 +2,7 @@ import EACPProtocol
 import EACPTransport
 import Foundation
 
-/// How the agent treats responses that are not a plain acknowledgement of its security events: a
+/// Cases on the agent's handling of responses that are not a plain acknowledgement of its security events: a
 /// rejection, a Retry-After, a redirect, a reply that does not decode or is too long. Each case
 /// scripts one response on `POST /eacp/v1/events` and watches what the agent sends next.
 enum AgentRetryCases {

@@ -48,7 +48,7 @@ final class HarnessHandlers: Sendable {
     /// Bytes received per upload id.
     let uploads = LockedValue<[String: [UInt8]]>([:])
     static let mediaType = "application/x-protobuf"
-    /// The Location of the redirects cases answer with; a request to it means the agent followed one.
+    /// The Location header of the redirects that cases return. A request to it means the agent followed one.
     static let redirectTarget = "/eacp/v1/conformance-redirect-target"
 
     init(authority: CertificateAuthority, enrollmentToken: String) {

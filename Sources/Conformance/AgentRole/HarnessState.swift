@@ -10,7 +10,7 @@ struct HarnessScript: Sendable {
     var pushMissedPongLimit: UInt32 = 3
     /// Envelopes every heartbeat reply carries until the agent acknowledges or reports on them.
     var heartbeatActions: [ActionEnvelope] = []
-    /// How many more `POST /eacp/v1/actions/result` requests to answer 503 without storing the result.
+    /// The number of further `POST /eacp/v1/actions/result` requests that get 503, with the result not stored.
     var failedResultPosts = 0
     /// When false, push channel upgrades are answered 503, as by a server whose push service is down.
     var acceptPushChannels = true
@@ -19,7 +19,7 @@ struct HarnessScript: Sendable {
     var contentOffer: ContentOffer?
     /// Content packages by revision, served at GET /eacp/v1/content/{revision}.
     var contentPackages: [UInt64: [UInt8]] = [:]
-    /// One-shot answers by POST path, used first in first out in place of the normal handling.
+    /// One-shot responses by POST path, used first in first out in place of the normal handling.
     var overrides: [String: [HarnessOverride]] = [:]
     /// `AgentSettings.log_collection` and `log_level` of heartbeat replies; unspecified leaves them unset.
     var logCollection: LogCollection = .unspecified
@@ -31,7 +31,7 @@ struct HarnessScript: Sendable {
     var upgradePackages: [String: [UInt8]] = [:]
 }
 
-/// An answer that replaces the normal handling of one request: it gets the request body and
+/// A response that replaces the normal handling of one request: it gets the request body and
 /// returns the whole response.
 typealias HarnessOverride = @Sendable ([UInt8]) async -> HTTPResponse
 

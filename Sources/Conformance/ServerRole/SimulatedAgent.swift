@@ -114,7 +114,7 @@ public final class SimulatedAgent: @unchecked Sendable {
         return (try? type.init(wireBytes: response.body, limits: .default)).map { "\($0)" } ?? "undecodable reply"
     }
 
-    /// A connector to the server with this agent's client certificate, once it has one, for requests
+    /// Returns a connector to the server with this agent's client certificate, once it has one, for requests
     /// written byte for byte.
     func tlsConnector() throws -> ClientConnector {
         let context = try TLSContext(configuration: .client(

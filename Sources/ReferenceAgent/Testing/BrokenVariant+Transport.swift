@@ -15,7 +15,7 @@ extension BrokenVariant {
     /// Takes a text message on the push channel as a binary one instead of closing with 1003 (breaks
     /// EACP-PUSH-003).
     static let readsTextAsBinary = BrokenVariant("reads-text-as-binary")
-    /// Answers a ping on the push channel with a pong that carries no data (breaks EACP-PUSH-007).
+    /// Replies to a ping on the push channel with a pong that carries no data (breaks EACP-PUSH-007).
     static let pongsWithoutData = BrokenVariant("pongs-without-data")
 
     /// Applies the active TLS client variant, if any, to the agent's TLS configuration.

@@ -5,7 +5,7 @@ import EACPTransport
 /// limit, a request line and header section above 16384 bytes, a push-channel GET that is no valid
 /// upgrade, a timeout.
 ///
-/// The protocol wants an `ErrorReply` with every error status under /eacp/v1/, so these answers
+/// The protocol requires an `ErrorReply` with every error status under /eacp/v1/, so these responses
 /// carry one too. A head the transport could not parse has no path yet, and it gets an `ErrorReply`
 /// as well, because most clients of this listener are agents.
 enum TransportErrorReplies {

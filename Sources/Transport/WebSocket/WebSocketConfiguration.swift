@@ -24,7 +24,7 @@ public struct WebSocketConfiguration: Hashable, Sendable {
     /// Takes a text frame as a binary one instead of closing with 1003 (unsupported data). EACP allows
     /// binary messages only, so only tests set this, to build a faulty peer.
     public var treatsTextAsBinaryForTesting = false
-    /// Answers a ping with an empty pong instead of one carrying the ping's data, as RFC 6455 requires.
+    /// Replies to a ping with an empty pong instead of one carrying the ping's data, as RFC 6455 requires.
     /// Only tests set this, to build a faulty peer.
     public var sendsEmptyPongsForTesting = false
 
